@@ -1,0 +1,26 @@
+"""The notebook entry point: `run(config) -> DataFrame`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from enchanted_surrogates.config import load_spec
+from enchanted_surrogates.supervisor import Campaign
+
+
+def run(
+    config: str | Path | dict,
+    *,
+    base_run_dir: str | None = None,
+    force: bool = False,
+    verbose: bool = False,
+) -> pd.DataFrame:
+    """Validate and run a campaign; return its dataset, one row per run.
+
+    Raises `ConfigError` for a bad config and `CampaignRefused` when `base_run_dir` already
+    holds data (pass `force=True` to delete it). `verbose` echoes the log to the console.
+    """
+    spec = load_spec(config, base_run_dir=base_run_dir)
+    return Campaign(spec, force=force, console=verbose).run()

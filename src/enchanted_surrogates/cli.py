@@ -1,0 +1,105 @@
+"""The `enchanted` command: `run` a campaign or `validate` its config."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from enchanted_surrogates import __version__
+from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enchanted",
+        description="Sample a parameter space, run a code at every point, collect a dataset.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the campaign a config describes")
+    run.add_argument("config", help="the campaign's YAML file")
+    run.add_argument("--force", action="store_true",
+                     help="delete a non-empty base_run_dir and start fresh")
+    run.add_argument("--base-run-dir", help="override supervisor.base_run_dir")
+    verbosity = run.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="debug output")
+
+    validate = commands.add_parser("validate", help="check a config and show what would run")
+    validate.add_argument("config", help="the campaign's YAML file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        spec = load_spec(args.config, base_run_dir=getattr(args, "base_run_dir", None))
+    except ConfigError as exc:
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "validate":
+        return _validate(spec)
+    return _run(spec, args)
+
+
+def _validate(spec: CampaignSpec) -> int:
+    for warning in spec.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    supervisor = spec.config.supervisor
+    print(f"{spec.source}: valid")
+    print(f"base_run_dir: {supervisor.base_run_dir} (run_mode: {supervisor.run_mode})")
+    total = 0
+    for level in spec.levels:
+        sampler = level.sampler.build()
+        total += int(sampler.budget)
+        print(f"level {level.index}: sampler {level.sampler.name} ({sampler.describe()})")
+        for stage, (runner, executor) in enumerate(zip(level.runners, level.executors)):
+            print(
+                f"  stage {stage}: runner {runner.name} ({runner.cls.__name__}) "
+                f"on executor {executor.name} ({executor.build().describe()})"
+            )
+        print(f"  mode: {level.mode}")
+    print(f"total: {total} runs")
+    return EXIT_OK
+
+
+def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
+    from enchanted_surrogates.supervisor import Campaign, CampaignRefused
+
+    if args.quiet:
+        spec = _with_level(spec, "WARNING")
+    elif args.verbose:
+        spec = _with_level(spec, "DEBUG")
+    try:
+        dataset = Campaign(spec, force=args.force).run()
+    except CampaignRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(
+            f"\ninterrupted: finished runs are recorded in {spec.base_run_dir}/journal.jsonl "
+            f"and {spec.base_run_dir}/enchanted_dataset.csv",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    failed = int((~dataset["success"].astype(bool)).sum()) if len(dataset) else 0
+    print(
+        f"done: {len(dataset)} runs, {len(dataset) - failed} succeeded, {failed} failed; "
+        f"dataset in {spec.base_run_dir / 'enchanted_dataset.csv'}",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _with_level(spec: CampaignSpec, level: str) -> CampaignSpec:
+    from dataclasses import replace
+
+    config = spec.config.model_copy(
+        update={"logging": spec.config.logging.model_copy(update={"level": level})}
+    )
+    return replace(spec, config=config)

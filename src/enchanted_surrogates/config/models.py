@@ -1,0 +1,113 @@
+"""Pydantic models of the config sections the framework itself owns.
+
+Entries under `executors`, `samplers` and `runners` are dicts whose keys beyond `type`
+belong to the chosen type and are checked by it (see options.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Mode = Literal["auto", "async", "batch"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunOrderEntry(_Strict):
+    """One level of the campaign: a sampler, and a runner on an executor (or a chain)."""
+
+    sampler: str
+    executor: str | list[str]
+    runner: str | list[str]
+    mode: Mode | None = Field(default=None, description="Overrides supervisor.mode here.")
+
+    @property
+    def executors(self) -> list[str]:
+        return [self.executor] if isinstance(self.executor, str) else list(self.executor)
+
+    @property
+    def runners(self) -> list[str]:
+        return [self.runner] if isinstance(self.runner, str) else list(self.runner)
+
+    @model_validator(mode="after")
+    def _check_stages(self) -> RunOrderEntry:
+        if not self.executors:
+            raise ValueError("executor: the list is empty")
+        if not self.runners:
+            raise ValueError("runner: the list is empty")
+        if len(self.executors) != len(self.runners):
+            raise ValueError(
+                f"runner: {len(self.runners)} runners but {len(self.executors)} executors; "
+                "sequential stages need one executor per runner"
+            )
+        return self
+
+
+class SupervisorConfig(_Strict):
+    """Where the campaign lives and in which order its levels run."""
+
+    base_run_dir: str = Field(description="Folder for the journal, datasets, logs and run dirs.")
+    run_order: list[RunOrderEntry] = Field(min_length=1)
+    run_mode: Literal["fresh", "resume", "extend"] = "fresh"
+    mode: Mode = Field(
+        default="auto",
+        description="async keeps every worker busy; batch asks, runs and tells a whole batch; "
+        "auto picks async unless the sampler learns from results.",
+    )
+    save_files: Literal["all", "custom", "none"] = "all"
+    save_files_list: list[str] = Field(default_factory=list)
+    local_storage: str | None = None
+    summary_datatype: Literal["csv", "parquet", "both"] = "csv"
+
+    @model_validator(mode="after")
+    def _check_save_files(self) -> SupervisorConfig:
+        if self.save_files == "custom" and not self.save_files_list:
+            raise ValueError("save_files_list: save_files 'custom' needs a list of names or globs")
+        return self
+
+
+class StorageConfig(_Strict):
+    type: Literal["hdf5", "none"] = "hdf5"
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        """The original spelled 'no storage' as the string "None"."""
+        if value is None:
+            return "none"
+        return value.lower() if isinstance(value, str) else value
+
+
+class LoggingConfig(_Strict):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+
+class PostProcessingConfig(_Strict):
+    script_path: str = Field(description="Executable run from base_run_dir after the campaign.")
+
+
+class CampaignConfig(_Strict):
+    """The whole YAML file."""
+
+    executors: dict[str, dict[str, Any]]
+    samplers: dict[str, dict[str, Any]]
+    runners: dict[str, dict[str, Any]]
+    supervisor: SupervisorConfig
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    post_processing: PostProcessingConfig | None = None
+
+    @field_validator("logging", mode="before")
+    @classmethod
+    def _level_shorthand(cls, value: Any) -> Any:
+        """`logging: INFO` is the original's shorthand for `logging: {level: INFO}`."""
+        return {"level": value} if isinstance(value, str) else value

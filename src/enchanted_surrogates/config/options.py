@@ -1,0 +1,86 @@
+"""Validate the type-specific keys of an entry with the type's own model or signature.
+
+A class with a pydantic `Config` model is checked against it; any other class against a
+model derived from its `__init__` signature. Either way a misspelt key is caught, unless
+the class itself takes `**kwargs`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+
+from enchanted_surrogates.config.errors import Path, Problem, did_you_mean
+
+
+@lru_cache(maxsize=None)
+def options_model(cls: type) -> type[BaseModel]:
+    """The pydantic model that the keys of a `cls` entry must satisfy."""
+    own = getattr(cls, "Config", None)
+    if isinstance(own, type) and issubclass(own, BaseModel):
+        return own
+    try:
+        signature = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        return create_model(f"{cls.__name__}Options", __config__=ConfigDict(extra="allow"))
+    fields: dict[str, Any] = {}
+    extra = "forbid"
+    for name, param in list(signature.parameters.items())[1:]:
+        if param.kind is param.VAR_KEYWORD:
+            extra = "allow"
+        elif param.kind in (param.KEYWORD_ONLY, param.POSITIONAL_OR_KEYWORD):
+            annotation = Any if param.annotation is param.empty else param.annotation
+            default = ... if param.default is param.empty else param.default
+            fields[name] = (annotation, default)
+    config = ConfigDict(extra=extra, arbitrary_types_allowed=True)
+    try:
+        return create_model(f"{cls.__name__}Options", __config__=config, **fields)
+    except Exception:  # annotations pydantic cannot turn into a schema: check names only
+        loose = {name: (Any, default) for name, (_, default) in fields.items()}
+        return create_model(f"{cls.__name__}Options", __config__=config, **loose)
+
+
+def accepts_key(cls: type, key: str) -> bool:
+    """True if `cls` declares `key` itself (not merely through **kwargs)."""
+    return key in options_model(cls).model_fields
+
+
+def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Problem]:
+    """Problems with `options` for `cls`, each with the key path it concerns."""
+    model = options_model(cls)
+    try:
+        model.model_validate(options)
+    except ValidationError as exc:
+        return [_problem(error, path, model) for error in exc.errors()]
+    return []
+
+
+_KEY_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*): (.*)$", re.S)
+
+
+def _problem(error: dict, path: Path, model: type[BaseModel]) -> Problem:
+    loc = tuple(error.get("loc", ()))
+    kind = error.get("type", "")
+    message = str(error.get("msg", "invalid value"))
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else "?"
+        fields = model.model_fields if len(loc) == 1 else {}
+        return Problem((*path, *loc), f"unknown key{did_you_mean(key, fields)}")
+    if kind == "missing":
+        return Problem((*path, *loc), "required key is missing")
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    match = _KEY_PREFIX.match(message)
+    if not loc and match and match.group(1) in model.model_fields:
+        loc, message = (match.group(1),), match.group(2)
+    if "input" in error and kind not in ("value_error", "assertion_error") and loc:
+        message = f"{message} (got {error['input']!r})"
+    return Problem((*path, *_plain_loc(loc)), message)
+
+
+def _plain_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union-branch labels (e.g. 'list[str]') from an error location."""
+    return tuple(p for p in loc if isinstance(p, int) or not re.search(r"[\[\]()|]", str(p)))

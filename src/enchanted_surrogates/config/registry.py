@@ -1,0 +1,92 @@
+"""Resolve a config `type:` to a class.
+
+Accepted: a built-in name in PascalCase or snake_case (`RandomSampler`, `random_sampler`),
+an import path (`package.module:ClassName` or `package.module.ClassName`), or a name that
+an installed package registers under the entry-point group `enchanted_surrogates.<kind>`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+
+from enchanted_surrogates.config.errors import did_you_mean
+
+KINDS = ("runners", "samplers", "executors", "parsers")
+
+BUILTINS: dict[str, dict[str, str]] = {
+    "executors": {
+        "LocalExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
+        "JoblibExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
+    },
+    "samplers": {
+        "GridSampler": "enchanted_surrogates.samplers.grid:GridSampler",
+        "ArraySampler": "enchanted_surrogates.samplers.array:ArraySampler",
+        "RandomSampler": "enchanted_surrogates.samplers.random:RandomSampler",
+        "LatinHypercubeSampler": "enchanted_surrogates.samplers.latin_hypercube:"
+        "LatinHypercubeSampler",
+        "SobolSequenceSampler": "enchanted_surrogates.samplers.sobol:SobolSequenceSampler",
+    },
+    "runners": {
+        "ExampleRunner": "enchanted_surrogates.runners.example_runner:ExampleRunner",
+        "SumRunner": "enchanted_surrogates.runners.sum_runner:SumRunner",
+        "SyntheticDoubleGaussianRunner": "enchanted_surrogates.runners."
+        "synthetic_double_gaussian_runner:SyntheticDoubleGaussianRunner",
+    },
+    "parsers": {},
+}
+
+
+class ResolveError(ValueError):
+    """A `type:` that names nothing importable; the message says what was tried."""
+
+
+def _normal(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+def _plugins(kind: str) -> dict[str, str]:
+    return {ep.name: ep.value for ep in entry_points(group=f"enchanted_surrogates.{kind}")}
+
+
+def known_names(kind: str) -> list[str]:
+    """Every name `type:` accepts for `kind` without an import path."""
+    return sorted({*BUILTINS[kind], *_plugins(kind)})
+
+
+def import_path(target: str) -> type:
+    """Import `package.module:Name` (or the dotted form) and return the object."""
+    if ":" in target:
+        module_name, _, attr = target.partition(":")
+    else:
+        module_name, _, attr = target.rpartition(".")
+    if not module_name or not attr:
+        raise ResolveError(f"'{target}' is not of the form package.module:ClassName")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ResolveError(f"cannot import '{module_name}': {exc}") from None
+    except Exception as exc:
+        raise ResolveError(f"importing '{module_name}' failed: {type(exc).__name__}: {exc}") from None
+    obj = module
+    for part in attr.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise ResolveError(f"module '{module_name}' has no '{attr}'") from None
+    return obj
+
+
+def resolve(kind: str, type_name: str) -> type:
+    """The class that `type: type_name` means for a `kind` entry."""
+    table = {**BUILTINS[kind], **_plugins(kind)}
+    wanted = _normal(type_name)
+    for name, target in table.items():
+        if _normal(name) == wanted:
+            return import_path(target)
+    if ":" in type_name or "." in type_name:
+        return import_path(type_name)
+    hint = did_you_mean(type_name, table) or (
+        f"; known {kind}: {', '.join(sorted(table))}" if table else ""
+    )
+    raise ResolveError(f"unknown type '{type_name}'{hint}")

@@ -1,0 +1,78 @@
+"""The executor contract: a thin adapter over an existing engine.
+
+`submit(task) -> future`, `collect(task, future)` turns a finished future into a RunResult
+(or resubmits it), `cancel`, `capacity()` for free slots, `close()`. Results reach the
+supervisor through `CompletionStream`, fed by the futures' done-callbacks: no polling.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from concurrent.futures import CancelledError, Future
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import RunResult, Task
+
+
+class Executor(ABC):
+    """Where runs execute. Subclasses wrap a process pool, Dask, or a batch system."""
+
+    Config: ClassVar[type[BaseModel] | None] = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.max_pending = 0
+        self._inflight: set[Any] = set()
+
+    @abstractmethod
+    def worker_slots(self) -> int:
+        """How many tasks can run at the same time right now."""
+
+    @abstractmethod
+    def _submit(self, task: Task) -> Any:
+        """Hand one task to the engine; return its future."""
+
+    def submit(self, task: Task) -> Any:
+        future = self._submit(task)
+        self._inflight.add(future)
+        return future
+
+    def collect(self, task: Task, future: Any) -> RunResult | Any:
+        """The RunResult of a finished future, or a new future if the task was resubmitted."""
+        self._inflight.discard(future)
+        try:
+            return future.result()
+        except CancelledError:
+            return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
+        except Exception as exc:  # the engine failed to run or return the task
+            return self.engine_failure(task, exc)
+
+    def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
+        """Map an engine-level exception (not a runner's) to a result; may resubmit."""
+        return RunResult(
+            run_id=task.run_id, status=Status.FAILED, error=f"{type(exc).__name__}: {exc}"
+        )
+
+    def capacity(self, eager: bool = False) -> int:
+        """Free slots; `eager` also counts `max_pending` queued tasks beyond the workers."""
+        slots = self.worker_slots() + (self.max_pending if eager else 0)
+        return max(0, slots - len(self._inflight))
+
+    @property
+    def inflight(self) -> int:
+        return len(self._inflight)
+
+    def cancel(self, future: Future) -> bool:
+        return future.cancel()
+
+    def cancel_all(self) -> None:
+        for future in list(self._inflight):
+            self.cancel(future)
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+
+    def describe(self) -> str:
+        return f"{type(self).__name__} with {self.worker_slots()} workers"

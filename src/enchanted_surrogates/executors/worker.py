@@ -1,0 +1,116 @@
+"""What runs on a worker process: build the runner once, run one task, return a RunResult.
+
+Kept free of heavy imports (no pandas) so worker start-up and per-task cost stay small.
+"""
+
+from __future__ import annotations
+
+import csv
+import numbers
+import os
+import time
+import traceback
+from typing import Any
+
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import RunnerSpec, RunResult, Task
+
+DATAPOINT_FILE = "enchanted_datapoint.csv"
+
+_RUNNERS: dict[str, Any] = {}
+
+
+def get_runner(spec: RunnerSpec) -> Any:
+    """The runner for `spec`, built on first use in this process and reused after."""
+    runner = _RUNNERS.get(spec.key)
+    if runner is None:
+        runner = spec.cls(**spec.kwargs)
+        _RUNNERS[spec.key] = runner
+    return runner
+
+
+def run_task(task: Task) -> RunResult:
+    """Run one task; every way it can go wrong becomes a status, never an exception."""
+    started = time.time()
+    t0 = time.perf_counter()
+    try:
+        os.makedirs(task.run_dir, exist_ok=True)
+        runner = get_runner(task.runner)
+        raw = runner.single_code_run(task.run_dir, dict(task.params))
+        outputs, status, error = check_outputs(raw)
+    except BaseException as exc:  # a runner may raise anything, even SystemExit
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        result = RunResult(
+            run_id=task.run_id,
+            status=Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+    else:
+        result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
+    result.runtime_sec = time.perf_counter() - t0
+    result.started_at = started
+    result.ended_at = time.time()
+    if task.write_datapoint:
+        _write_datapoint(task, result)
+    return result
+
+
+def check_outputs(raw: Any) -> tuple[dict[str, Any], Status, str]:
+    """Validate what a runner returned: a dict of plain scalars with a bool `success`."""
+    if not isinstance(raw, dict):
+        return {}, Status.FAILED, f"runner returned {type(raw).__name__}, expected a dict"
+    outputs: dict[str, Any] = {}
+    problems: list[str] = []
+    for key, value in raw.items():
+        if key == "success":
+            continue
+        scalar = to_scalar(value)
+        if scalar is _NOT_SCALAR:
+            problems.append(f"output {key!r} is a {type(value).__name__}, not a scalar")
+        else:
+            outputs[str(key)] = scalar
+    if "success" not in raw:
+        return outputs, Status.FAILED, "runner returned no 'success' key"
+    success = to_scalar(raw["success"])
+    if not isinstance(success, bool):
+        return outputs, Status.FAILED, f"'success' must be a bool, got {raw['success']!r}"
+    if problems:
+        return outputs, Status.FAILED, "; ".join(problems)
+    if not success:
+        message = outputs.get("error") if isinstance(outputs.get("error"), str) else ""
+        return outputs, Status.FAILED, message or "runner reported success=False"
+    return outputs, Status.SUCCESS, ""
+
+
+_NOT_SCALAR = object()
+
+
+def to_scalar(value: Any) -> Any:
+    """Plain Python scalar for int/float/str/bool (numpy ones included), else a sentinel."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    item = getattr(value, "item", None)
+    if callable(item) and getattr(value, "ndim", 0) == 0:
+        value = item()
+        if isinstance(value, (bool, str)):
+            return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return _NOT_SCALAR
+
+
+def _write_datapoint(task: Task, result: RunResult) -> None:
+    """The one-row CSV the original wrote into every run directory (kept for compatibility)."""
+    row = {**task.params, **result.outputs, "success": result.success, "status": str(result.status)}
+    row["error"] = result.error
+    try:
+        with open(os.path.join(task.run_dir, DATAPOINT_FILE), "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(row.keys())
+            writer.writerow(row.values())
+    except OSError:
+        pass  # the run dir may be gone (a runner that removed it); the journal has the row

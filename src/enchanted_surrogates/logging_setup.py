@@ -1,0 +1,36 @@
+"""One log file per campaign (`logs/main.log`) plus concise console lines."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+LOGGER = "enchanted_surrogates"
+
+
+def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Handler]:
+    """Attach handlers to the package logger; return them so the campaign can remove them."""
+    logger = logging.getLogger(LOGGER)
+    logger.setLevel(logging.DEBUG)
+    handlers: list[logging.Handler] = []
+    file_handler = logging.FileHandler(log_dir / "main.log", encoding="utf-8")
+    file_handler.setLevel(getattr(logging, level))
+    file_handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    handlers.append(file_handler)
+    if console:
+        stream = logging.StreamHandler()
+        stream.setLevel(max(logging.INFO, getattr(logging, level)))
+        stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handlers.append(stream)
+    for handler in handlers:
+        logger.addHandler(handler)
+    return handlers
+
+
+def teardown_logging(handlers: list[logging.Handler]) -> None:
+    logger = logging.getLogger(LOGGER)
+    for handler in handlers:
+        logger.removeHandler(handler)
+        handler.close()

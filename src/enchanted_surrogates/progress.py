@@ -1,0 +1,106 @@
+"""Progress: a rich bar on a terminal, plain log lines elsewhere, and a status file.
+
+`logs/current_progress.txt` is rewritten at most once a second (and at the end), so
+watching a long campaign from a login node costs nothing per run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+log = logging.getLogger("enchanted_surrogates.progress")
+
+PROGRESS_FILE = "current_progress.txt"
+
+
+class Progress:
+    def __init__(self, path: Path, total: int, interactive: bool | None = None) -> None:
+        self.path = path
+        self.total = total
+        self.done = self.successes = self.failures = 0
+        self.started = time.monotonic()
+        self._last_write = 0.0
+        self._last_log_fraction = 0.0
+        if interactive is None:
+            interactive = sys.stderr.isatty() and not os.environ.get("CI")
+        self._bar = None
+        if interactive:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("[bold]runs"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]} failed"),
+                TimeRemainingColumn(),
+                transient=False,
+            )
+            self._task = self._bar.add_task("runs", total=total, failed=0)
+            self._bar.start()
+
+    def update(self, success: bool) -> None:
+        self.done += 1
+        if success:
+            self.successes += 1
+        else:
+            self.failures += 1
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done, failed=self.failures)
+        now = time.monotonic()
+        if now - self._last_write >= 1.0:
+            self.write()
+        fraction = self.done / self.total if self.total else 1.0
+        if self._bar is None and fraction - self._last_log_fraction >= 0.1:
+            self._last_log_fraction = fraction
+            log.info("%s", self.summary())
+
+    def eta_sec(self) -> float | None:
+        if not self.done or self.done >= self.total:
+            return None
+        rate = self.done / max(time.monotonic() - self.started, 1e-9)
+        return (self.total - self.done) / rate
+
+    def summary(self) -> str:
+        eta = self.eta_sec()
+        eta_text = f", ETA {_duration(eta)}" if eta is not None else ""
+        return (
+            f"{self.done}/{self.total} runs done, {self.successes} succeeded, "
+            f"{self.failures} failed, elapsed {_duration(time.monotonic() - self.started)}"
+            f"{eta_text}"
+        )
+
+    def write(self) -> None:
+        self._last_write = time.monotonic()
+        eta = self.eta_sec()
+        text = (
+            f"completed: {self.done}/{self.total}\n"
+            f"successes: {self.successes}\n"
+            f"failures: {self.failures}\n"
+            f"elapsed_sec: {time.monotonic() - self.started:.1f}\n"
+            f"eta_sec: {'' if eta is None else f'{eta:.1f}'}\n"
+        )
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(text)
+        os.replace(tmp, self.path)
+
+    def close(self) -> None:
+        self.write()
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}h{minutes:02d}m{secs:02d}s" if hours else f"{minutes}m{secs:02d}s"

@@ -1,0 +1,76 @@
+"""Latin hypercube design: each parameter's range cut into `budget` strata, one point each."""
+
+from __future__ import annotations
+
+import inspect
+import secrets
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import ConfigDict, Field, PositiveInt, model_validator
+from scipy.stats import qmc
+
+from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+
+# scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
+_SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
+
+
+class LatinHypercubeSampler(Sampler):
+    """Serves one Latin hypercube design over the whole budget, in order.
+
+    The design is built once at init: strata per batch would lose the Latin property of
+    the campaign as a whole, and a fixed design makes point i independent of chunking.
+    """
+
+    class Config(SeededSamplerConfig):
+        model_config = ConfigDict(title="LatinHypercubeSampler")
+
+        bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
+        budget: PositiveInt = Field(description="number of points, i.e. strata per parameter")
+        scramble: bool = Field(
+            True, description="random position inside each stratum (False: stratum centres)"
+        )
+        optimization: Literal["random-cd", "lloyd"] | None = Field(
+            None,
+            description="random-cd lowers discrepancy and keeps the strata; lloyd spreads "
+            "points further but gives up one point per stratum",
+        )
+
+        @model_validator(mode="after")
+        def _check_optimization(self) -> LatinHypercubeSampler.Config:
+            if self.optimization == "lloyd" and len(self.parameters) < 2:
+                raise ValueError("optimization 'lloyd' needs at least 2 parameters")
+            return self
+
+    config: Config
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        cfg = self.Config(**kwargs)
+        self.seed = cfg.seed if cfg.seed is not None else secrets.randbits(32)
+        # The drawn seed goes into the config too, so the recorded config reproduces the run.
+        self.config = cfg.model_copy(update={"seed": self.seed})
+        self.parameters = list(cfg.parameters)
+        self.bounds = [tuple(b) for b in cfg.bounds]
+        self.budget = cfg.budget
+        self.batch_size = cfg.batch_size or self.budget
+        engine = qmc.LatinHypercube(
+            d=len(self.parameters),
+            scramble=cfg.scramble,
+            optimization=cfg.optimization,
+            **{_SEED_KEYWORD: self.seed},
+        )
+        low, high = np.array(self.bounds).T
+        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
+        self.design = low + engine.random(self.budget) * (high - low)
+
+    def propose(self, n: int) -> list[dict]:
+        rows = self.design[self.submitted : self.submitted + n]
+        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+
+    def describe(self) -> str:
+        return (
+            f"LatinHypercubeSampler: {self.budget} points over {self.parameters}, "
+            f"seed {self.seed}"
+        )

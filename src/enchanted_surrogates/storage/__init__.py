@@ -1,0 +1,1 @@
+"""Dataset writers, all derived from the journal."""

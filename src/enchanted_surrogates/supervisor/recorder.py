@@ -1,0 +1,60 @@
+"""The one writer: turns each finished run into a journal event, a dataset row, progress."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from enchanted_surrogates.journal import Journal
+from enchanted_surrogates.progress import Progress
+from enchanted_surrogates.storage.csv_dataset import CsvDataset
+from enchanted_surrogates.task import RunResult, Task
+
+log = logging.getLogger("enchanted_surrogates.supervisor")
+
+
+def result_row(task: Task, result: RunResult) -> dict[str, Any]:
+    """The dataset row of a run: parameters, outputs (which win a name clash), bookkeeping."""
+    name = task.runner.name
+    row: dict[str, Any] = {**task.params, **result.outputs}
+    row["success"] = result.success
+    row["status"] = str(result.status)
+    row["error"] = result.error
+    row[f"success_{name}"] = result.success
+    row[f"runtime_sec_{name}"] = round(result.runtime_sec, 6)
+    row["run_dir"] = task.run_dir
+    return row
+
+
+class Recorder:
+    def __init__(self, journal: Journal, dataset: CsvDataset, progress: Progress) -> None:
+        self.journal = journal
+        self.dataset = dataset
+        self.progress = progress
+
+    def submitted(self, task: Task) -> None:
+        self.journal.append(
+            "submitted",
+            run_id=task.run_id,
+            level=task.level,
+            stage=task.stage,
+            run_dir=task.run_dir,
+            params=task.params,
+        )
+
+    def finished(self, task: Task, result: RunResult) -> dict[str, Any]:
+        row = result_row(task, result)
+        event = "finished" if result.success else "failed"
+        self.journal.append(event, run_id=task.run_id, level=task.level, row=row)
+        self.dataset.append(row)
+        self.progress.update(result.success)
+        if not result.success:
+            log.warning("run %s %s: %s", task.run_id, result.status, result.error)
+            log.debug(
+                "run %s in %s with params %s failed%s",
+                task.run_id,
+                task.run_dir,
+                task.params,
+                f":\n{result.traceback}" if result.traceback else "",
+            )
+        return row

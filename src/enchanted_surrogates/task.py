@@ -1,0 +1,56 @@
+"""What travels to a worker (`Task`) and what comes back (`RunResult`).
+
+Both are plain picklable dataclasses so any executor (process pool, Dask) can carry them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from enchanted_surrogates.status import Status
+
+
+@dataclass(frozen=True)
+class RunnerSpec:
+    """How to build a runner on a worker: the class and its validated keyword arguments.
+
+    `key` identifies the built object in the per-process cache, so a runner is built once
+    per worker process, not once per task.
+    """
+
+    name: str
+    cls: type
+    kwargs: dict[str, Any]
+    key: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """One run of one runner at one point."""
+
+    run_id: str
+    run_dir: str
+    params: dict[str, Any]
+    runner: RunnerSpec
+    level: int = 0
+    stage: int = 0
+    write_datapoint: bool = True
+
+
+@dataclass
+class RunResult:
+    """The outcome of a task: outputs plus how and why it ended."""
+
+    run_id: str
+    status: Status
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str = ""
+    traceback: str = ""
+    runtime_sec: float = 0.0
+    started_at: float = 0.0
+    ended_at: float = 0.0
+
+    @property
+    def success(self) -> bool:
+        return self.status is Status.SUCCESS
