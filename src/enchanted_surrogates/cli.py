@@ -22,8 +22,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the campaign a config describes")
     run.add_argument("config", help="the campaign's YAML file")
-    run.add_argument("--force", action="store_true",
-                     help="delete a non-empty base_run_dir and start fresh")
+    run.add_argument(
+        "--force", action="store_true", help="delete a non-empty base_run_dir and start fresh"
+    )
     run.add_argument("--base-run-dir", help="override supervisor.base_run_dir")
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")

@@ -8,6 +8,15 @@ from pathlib import Path
 LOGGER = "enchanted_surrogates"
 
 
+class DetailFormatter(logging.Formatter):
+    """Appends a record's `detail` (a run's params and traceback) in the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        detail = getattr(record, "detail", "")
+        return f"{text}\n{detail}" if detail else text
+
+
 def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Handler]:
     """Attach handlers to the package logger; return them so the campaign can remove them."""
     logger = logging.getLogger(LOGGER)
@@ -15,9 +24,7 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
     handlers: list[logging.Handler] = []
     file_handler = logging.FileHandler(log_dir / "main.log", encoding="utf-8")
     file_handler.setLevel(getattr(logging, level))
-    file_handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    )
+    file_handler.setFormatter(DetailFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handlers.append(file_handler)
     if console:
         stream = logging.StreamHandler()

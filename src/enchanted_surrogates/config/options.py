@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from enchanted_surrogates.config.errors import Path, Problem, did_you_mean
 
 
-@lru_cache(maxsize=None)
+@cache
 def options_model(cls: type) -> type[BaseModel]:
     """The pydantic model that the keys of a `cls` entry must satisfy."""
     own = getattr(cls, "Config", None)

@@ -67,7 +67,8 @@ def import_path(target: str) -> type:
     except ImportError as exc:
         raise ResolveError(f"cannot import '{module_name}': {exc}") from None
     except Exception as exc:
-        raise ResolveError(f"importing '{module_name}' failed: {type(exc).__name__}: {exc}") from None
+        reason = f"{type(exc).__name__}: {exc}"
+        raise ResolveError(f"importing '{module_name}' failed: {reason}") from None
     obj = module
     for part in attr.split("."):
         try:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from enchanted_surrogates.config import options as opts
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem, did_you_mean
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
-from enchanted_surrogates.config.loading import LineMap, parse_yaml, read_config_file
+from enchanted_surrogates.config.loading import LineMap, read_config_file
 from enchanted_surrogates.config.models import CampaignConfig, Mode
 from enchanted_surrogates.config.registry import ResolveError, resolve
 
@@ -88,7 +88,7 @@ def load_spec(
         source = str(config)
     checker = _Checker(source, lines)
     if not isinstance(data, dict):
-        checker.fail((), "expected a mapping of sections (executors, samplers, runners, supervisor)")
+        checker.fail((), "expected a mapping of sections: executors, samplers, runners, supervisor")
     data = upgrade_legacy_layout(data, checker.warnings)
     supervisor = data.get("supervisor")
     if isinstance(supervisor, dict):
@@ -199,7 +199,9 @@ class _Checker:
             executors = [
                 self._lookup(entries, "executors", n, (*base, "executor")) for n in entry.executors
             ]
-            runners = [self._lookup(entries, "runners", n, (*base, "runner")) for n in entry.runners]
+            runners = [
+                self._lookup(entries, "runners", n, (*base, "runner")) for n in entry.runners
+            ]
             if len(runners) > 1:
                 self.add((*base, "runner"), "sequential stages are not supported yet (one runner)")
             if sampler and all(executors) and all(runners):

@@ -28,9 +28,7 @@ class ArraySampler(Sampler):
         )
         # The original enchanted-surrogates put the lists under `bounds:`; the field is
         # re-typed so that spelling validates, and moved to `values` before validation.
-        bounds: list[list[Value]] | None = Field(
-            None, description="legacy spelling of `values`"
-        )
+        bounds: list[list[Value]] | None = Field(None, description="legacy spelling of `values`")
         num_samples: PositiveInt | list[PositiveInt] | None = Field(
             None, description="legacy, redundant: list lengths; checked if given"
         )

@@ -8,11 +8,19 @@ runs under the same supervisor.
 from __future__ import annotations
 
 import numbers
-from abc import ABC
+import secrets
 from typing import Any, ClassVar
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
 
 
 class SamplerConfig(BaseModel):
@@ -21,7 +29,7 @@ class SamplerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     parameters: list[str] = Field(min_length=1)
-    bounds: list[tuple[float, float]] | None = None
+    bounds: list[tuple[FiniteFloat, FiniteFloat]] | None = None
     budget: PositiveInt | None = None
     batch_size: PositiveInt | None = None
 
@@ -44,7 +52,12 @@ class SamplerConfig(BaseModel):
 class SeededSamplerConfig(SamplerConfig):
     """For samplers that draw random numbers: the same seed gives the same points."""
 
-    seed: int | None = None
+    seed: NonNegativeInt | None = None
+
+
+def resolve_seed(seed: int | None) -> int:
+    """The given seed, or a fresh one drawn once so the campaign can record and replay it."""
+    return seed if seed is not None else secrets.randbits(32)
 
 
 def plain(value: Any) -> Any:
@@ -56,7 +69,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class Sampler(ABC):
+class Sampler:
     """Chooses the points of a campaign.
 
     New samplers implement `propose(n)`; adaptive ones also override `tell` and set
@@ -98,7 +111,11 @@ class Sampler(ABC):
 
     # --- new-style contract ------------------------------------------------------------
     def propose(self, n: int) -> list[dict]:
-        """Return up to `n` new points; called only while budget remains."""
+        """Return up to `n` new points, starting at point index `self.submitted`.
+
+        Called only through `ask`, only while budget remains. Built-in samplers make point
+        i depend on the seed and i alone, so chunking asks differently changes nothing.
+        """
         raise NotImplementedError(f"{type(self).__name__} implements neither propose() nor ask()")
 
     def ask(self, n: int) -> list[dict]:

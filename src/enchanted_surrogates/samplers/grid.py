@@ -35,9 +35,7 @@ class GridSampler(Sampler):
 
         @model_validator(mode="after")
         def _check_grid_size(self) -> GridSampler.Config:
-            if isinstance(self.num_samples, list) and len(self.num_samples) != len(
-                self.parameters
-            ):
+            if isinstance(self.num_samples, list) and len(self.num_samples) != len(self.parameters):
                 raise ValueError(
                     f"num_samples: {len(self.parameters)} parameters but "
                     f"{len(self.num_samples)} entries"
@@ -67,8 +65,7 @@ class GridSampler(Sampler):
         self.parameters = list(cfg.parameters)
         self.bounds = [tuple(b) for b in cfg.bounds]
         self.axes = [
-            np.linspace(low, high, k)
-            for (low, high), k in zip(cfg.bounds, cfg.axis_sizes())
+            np.linspace(low, high, k) for (low, high), k in zip(cfg.bounds, cfg.axis_sizes())
         ]
         self.grid_size = math.prod(cfg.axis_sizes())
         # A budget above the grid size cannot add points: the grid is run once.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import secrets
 import warnings
 from typing import Any
 
@@ -11,7 +10,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 from scipy.special import ndtri
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig, resolve_seed
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "int_uniform")
 
@@ -63,9 +62,7 @@ class RandomSampler(Sampler):
                     f"distribution: {len(self.parameters)} parameters but "
                     f"{len(self.distribution)} distributions"
                 )
-            for name, kind, (low, high) in zip(
-                self.parameters, self.distributions(), self.bounds
-            ):
+            for name, kind, (low, high) in zip(self.parameters, self.distributions(), self.bounds):
                 if kind not in DISTRIBUTIONS:
                     raise ValueError(
                         f"distribution: unknown {kind!r} for {name!r}; "
@@ -91,7 +88,7 @@ class RandomSampler(Sampler):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         cfg = self.Config(**kwargs)
-        self.seed = cfg.seed if cfg.seed is not None else secrets.randbits(32)
+        self.seed = resolve_seed(cfg.seed)
         # The drawn seed goes into the config too, so the recorded config reproduces the run.
         self.config = cfg.model_copy(update={"seed": self.seed})
         self.parameters = list(cfg.parameters)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import secrets
 import warnings
 from typing import Any
 
@@ -11,7 +10,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt
 from scipy.stats import qmc
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig, resolve_seed
 
 # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
@@ -38,7 +37,7 @@ class SobolSequenceSampler(Sampler):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         cfg = self.Config(**kwargs)
-        self.seed = cfg.seed if cfg.seed is not None else secrets.randbits(32)
+        self.seed = resolve_seed(cfg.seed)
         # The drawn seed goes into the config too, so the recorded config reproduces the run.
         self.config = cfg.model_copy(update={"seed": self.seed})
         self.parameters = list(cfg.parameters)
@@ -70,6 +69,5 @@ class SobolSequenceSampler(Sampler):
 
     def describe(self) -> str:
         return (
-            f"SobolSequenceSampler: {self.budget} points over {self.parameters}, "
-            f"seed {self.seed}"
+            f"SobolSequenceSampler: {self.budget} points over {self.parameters}, seed {self.seed}"
         )

@@ -38,9 +38,10 @@ class CsvDataset:
         new_header = self.order.columns()
         self._handle.close()
         tmp = self.path.with_suffix(".csv.tmp")
-        with open(self.path, newline="", encoding="utf-8") as src, open(
-            tmp, "w", newline="", encoding="utf-8"
-        ) as dst:
+        with (
+            open(self.path, newline="", encoding="utf-8") as src,
+            open(tmp, "w", newline="", encoding="utf-8") as dst,
+        ):
             reader = csv.DictReader(src)
             writer = csv.writer(dst)
             writer.writerow(new_header)

@@ -32,8 +32,11 @@ def run_name(depth: int, batch: int, sample: int, stage: int) -> str:
 def runner_spec(level: LevelSpec, stage: int) -> RunnerSpec:
     entry = level.runners[stage]
     digest = hashlib.sha1(
-        json.dumps([entry.cls.__module__, entry.cls.__qualname__, entry.options],
-                   sort_keys=True, default=str).encode()
+        json.dumps(
+            [entry.cls.__module__, entry.cls.__qualname__, entry.options],
+            sort_keys=True,
+            default=str,
+        ).encode()
     ).hexdigest()[:16]
     return RunnerSpec(name=entry.name, cls=entry.cls, kwargs=dict(entry.options), key=digest)
 

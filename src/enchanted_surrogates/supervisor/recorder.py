@@ -47,14 +47,14 @@ class Recorder:
         event = "finished" if result.success else "failed"
         self.journal.append(event, run_id=task.run_id, level=task.level, row=row)
         self.dataset.append(row)
-        self.progress.update(result.success)
         if not result.success:
-            log.warning("run %s %s: %s", task.run_id, result.status, result.error)
-            log.debug(
-                "run %s in %s with params %s failed%s",
+            detail = f"run_dir: {task.run_dir}\nparams: {task.params}\n{result.traceback}"
+            log.warning(
+                "run %s %s: %s",
                 task.run_id,
-                task.run_dir,
-                task.params,
-                f":\n{result.traceback}" if result.traceback else "",
+                result.status,
+                result.error,
+                extra={"detail": detail.rstrip()},
             )
+        self.progress.update(result.success)
         return row

@@ -23,7 +23,7 @@ def test_product_of_values_in_order():
 
 def test_values_keep_their_types():
     points = make().ask(6)
-    assert [type(p["n"]) for p in points[::2]] == [int, float, float]
+    assert [type(p["n"]) for p in points[::2]] == [int, float, int]
     assert all(type(p["mode"]) is str for p in points)
 
 
@@ -44,9 +44,9 @@ def test_budget_and_clipping():
 
 
 def test_chunk_independent():
-    sampler = make(values=[[1, 2, 3], [4, 5, 6], [7, 8]])
-    chunked = sampler.ask(3) + sampler.ask(5)
-    assert chunked == make(values=[[1, 2, 3], [4, 5, 6], [7, 8]]).ask(8)
+    config = {"parameters": ["x", "y", "z"], "values": [[1, 2, 3], [4, 5, 6], [7, 8]]}
+    sampler = ArraySampler(**config)
+    assert sampler.ask(3) + sampler.ask(5) == ArraySampler(**config).ask(8)
 
 
 def test_legacy_get_next_samples_uses_batch_size():

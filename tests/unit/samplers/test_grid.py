@@ -18,8 +18,7 @@ def make(**overrides):
 def test_exact_values_in_product_order():
     points = make(num_samples=[2, 3]).ask(100)
     expected = [
-        {"a": a, "b": b}
-        for a, b in itertools.product(np.linspace(0, 1, 2), np.linspace(-2, 2, 3))
+        {"a": a, "b": b} for a, b in itertools.product(np.linspace(0, 1, 2), np.linspace(-2, 2, 3))
     ]
     assert points == expected
     assert points[:3] == [{"a": 0.0, "b": -2.0}, {"a": 0.0, "b": 0.0}, {"a": 0.0, "b": 2.0}]

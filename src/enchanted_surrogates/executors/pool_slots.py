@@ -1,0 +1,46 @@
+"""Which task each pool worker is executing, in shared memory the parent can read.
+
+When a worker dies, Python's process pool fails every pending future, queued or not.
+These slots tell the parent which runs were actually executing at that moment, so only
+they count a crash attempt; queued runs are simply submitted again.
+"""
+
+from __future__ import annotations
+
+from multiprocessing.context import BaseContext
+from typing import Any
+
+from enchanted_surrogates.executors.worker import run_task
+from enchanted_surrogates.task import RunResult, Task
+
+_slots: Any = None
+_my_slot: int = -1
+
+
+class PoolSlots:
+    """One shared integer per worker: the sequence number of its current task, or 0."""
+
+    def __init__(self, context: BaseContext, workers: int) -> None:
+        self.values = context.Array("q", workers, lock=False)
+        self.next_free = context.Value("i", 0)
+
+    def running(self) -> set[int]:
+        return {value for value in self.values if value}
+
+
+def init_worker(slots: Any, next_free: Any) -> None:
+    """Pool initializer: claim this process's slot."""
+    global _slots, _my_slot
+    with next_free.get_lock():
+        _my_slot = next_free.value % len(slots)
+        next_free.value += 1
+    _slots = slots
+
+
+def run_tracked(task: Task, seq: int) -> RunResult:
+    """Run a task with this worker's slot showing `seq` while it executes."""
+    _slots[_my_slot] = seq
+    try:
+        return run_task(task)
+    finally:
+        _slots[_my_slot] = 0

@@ -1,0 +1,105 @@
+"""Runners and samplers that misbehave on purpose, for campaign tests.
+
+Importable by worker processes: the tests put this folder on sys.path / PYTHONPATH.
+"""
+
+from __future__ import annotations
+
+import os
+
+from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.samplers.base import Sampler
+from enchanted_surrogates.samplers.base_sampler import Sampler as LegacyBase
+
+BUILDS_IN_THIS_PROCESS = 0
+
+
+class RaisingRunner(Runner):
+    """Raises for x above `threshold`, succeeds below."""
+
+    def __init__(self, threshold: float = 0.5) -> None:
+        self.threshold = threshold
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        if params["x"] > self.threshold:
+            raise ValueError(f"boom at x={params['x']}")
+        return {"output": params["x"] * 2, "success": True}
+
+
+class NoSuccessRunner(Runner):
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        return {"output": 1.0}
+
+
+class PidRunner(Runner):
+    """Reports which process ran it, which object, and how often this process built one."""
+
+    def __init__(self) -> None:
+        global BUILDS_IN_THIS_PROCESS
+        BUILDS_IN_THIS_PROCESS += 1
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        return {
+            "pid": os.getpid(),
+            "instance": id(self),
+            "builds": BUILDS_IN_THIS_PROCESS,
+            "success": True,
+        }
+
+
+class CrashRunner(Runner):
+    """Kills its own worker process (like a segfault) at x == crash_at."""
+
+    def __init__(self, crash_at: float = 0.0) -> None:
+        self.crash_at = crash_at
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        if params["x"] == self.crash_at:
+            os._exit(13)
+        return {"output": params["x"], "success": True}
+
+
+class OriginalStyleSampler(LegacyBase):
+    """A sampler written for the original API: get_next_samples / register_future(df)."""
+
+    seen_dataset_sizes: list[int] = []
+
+    def __init__(self, bounds, budget, parameters, **kwargs):
+        self.bounds = bounds
+        self.budget = budget
+        self.parameters = parameters
+        self.batch_size = kwargs.get("batch_size", budget)
+        self.submitted = 0
+        type(self).seen_dataset_sizes = []
+
+    def get_next_samples(self) -> list[dict]:
+        batch = []
+        for i in range(self.batch_size):
+            low, high = self.bounds[0]
+            value = low + (high - low) * (self.submitted + i) / max(self.budget, 1)
+            batch.append({self.parameters[0]: value})
+        self.submitted += len(batch)
+        return batch
+
+    def register_future(self, future) -> None:
+        type(self).seen_dataset_sizes.append(len(future))
+
+
+class RecordingLearner(Sampler):
+    """A new-style learning sampler that records how results were told to it."""
+
+    learns_from_results = True
+    told_batches: list[int] = []
+
+    def __init__(self, parameters: list[str], budget: int, batch_size: int = 1) -> None:
+        super().__init__()
+        self.parameters = parameters
+        self.budget = budget
+        self.batch_size = batch_size
+        type(self).told_batches = []
+
+    def propose(self, n: int) -> list[dict]:
+        return [{self.parameters[0]: float(self.submitted + i)} for i in range(n)]
+
+    def tell(self, results: list[dict]) -> None:
+        type(self).told_batches.append(len(results))
