@@ -1,0 +1,91 @@
+"""LocalExecutor on real worker processes: runner reuse, failures, worker deaths."""
+
+from __future__ import annotations
+
+import es_test_plugins
+
+from enchanted_surrogates.executors.completion import CompletionStream
+from enchanted_surrogates.executors.local import LocalExecutor
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import RunnerSpec, Task
+
+
+def _tasks(tmp_path, cls, xs, **kwargs):
+    spec = RunnerSpec(name="r", cls=cls, kwargs=kwargs, key=f"{cls.__name__}{sorted(kwargs)}")
+    return [
+        Task(run_id=f"run{i}", run_dir=str(tmp_path / f"run{i}"), params={"x": x}, runner=spec)
+        for i, x in enumerate(xs)
+    ]
+
+
+def _run_all(executor, tasks):
+    stream = CompletionStream()
+    for task in tasks:
+        stream.submit(executor, task)
+    results = {}
+    while len(stream):
+        task, result = stream.next()
+        results[task.run_id] = result
+    return results
+
+
+def test_runner_is_built_once_per_worker_process(tmp_path):
+    executor = LocalExecutor(max_workers=2)
+    try:
+        results = _run_all(executor, _tasks(tmp_path, es_test_plugins.PidRunner, range(40)))
+    finally:
+        executor.close()
+    outputs = [r.outputs for r in results.values()]
+    assert all(r.status is Status.SUCCESS for r in results.values())
+    assert {o["builds"] for o in outputs} == {1}
+    pids = {o["pid"] for o in outputs}
+    assert 1 <= len(pids) <= 2
+    for pid in pids:
+        assert len({o["instance"] for o in outputs if o["pid"] == pid}) == 1
+
+
+def test_exceptions_become_failed_results_with_traceback(tmp_path):
+    executor = LocalExecutor(max_workers=2)
+    try:
+        results = _run_all(
+            executor, _tasks(tmp_path, es_test_plugins.RaisingRunner, [0.1, 0.9], threshold=0.5)
+        )
+    finally:
+        executor.close()
+    assert results["run0"].status is Status.SUCCESS and results["run0"].outputs["output"] == 0.2
+    failed = results["run1"]
+    assert failed.status is Status.FAILED
+    assert failed.error == "ValueError: boom at x=0.9"
+    assert "Traceback" in failed.traceback and "es_test_plugins.py" in failed.traceback
+    assert (tmp_path / "run1" / "enchanted_datapoint.csv").exists()
+
+
+def test_a_run_that_kills_its_worker_is_crashed_and_the_others_survive(tmp_path):
+    executor = LocalExecutor(max_workers=1, crash_attempts=2)
+    xs = [1.0, 2.0, 0.0, 3.0, 4.0, 5.0]
+    try:
+        results = _run_all(executor, _tasks(tmp_path, es_test_plugins.CrashRunner, xs))
+    finally:
+        executor.close()
+    crashed = results["run2"]
+    assert crashed.status is Status.CRASHED
+    assert "died 2 times" in crashed.error
+    for run_id in ("run0", "run1", "run3", "run4", "run5"):
+        assert results[run_id].status is Status.SUCCESS, results[run_id].error
+
+
+def test_capacity_counts_free_workers_and_the_eager_queue(tmp_path):
+    executor = LocalExecutor(max_workers=2, max_pending=3)
+    assert executor.capacity() == 2
+    assert executor.capacity(eager=True) == 5
+    stream = CompletionStream()
+    try:
+        for task in _tasks(tmp_path, es_test_plugins.PidRunner, range(3)):
+            stream.submit(executor, task)
+        assert executor.capacity() == 0
+        assert executor.capacity(eager=True) == 2
+        while len(stream):
+            stream.next()
+        assert executor.capacity(eager=True) == 5
+    finally:
+        executor.close()

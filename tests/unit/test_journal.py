@@ -1,0 +1,65 @@
+"""The journal: append-only JSON lines, durable, tolerant of a torn last line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from enchanted_surrogates.journal import Journal, read_journal
+
+
+def test_events_round_trip_in_order(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with Journal(path) as journal:
+        journal.append("asked", index=0, point={"x": 0.5})
+        journal.append("finished", run_id="d0_b0_s0_r0", row={"x": 0.5, "success": True})
+    events = list(read_journal(path))
+    assert [e["event"] for e in events] == ["asked", "finished"]
+    assert events[1]["row"] == {"x": 0.5, "success": True}
+    assert all(isinstance(e["t"], float) for e in events)
+
+
+def test_appends_survive_a_kill_9_of_the_writer(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    code = (
+        "import os, sys\n"
+        "from enchanted_surrogates.journal import Journal\n"
+        f"j = Journal({str(path)!r}, sync_interval=3600)\n"
+        "for i in range(100): j.append('asked', index=i)\n"
+        "os.kill(os.getpid(), 9)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], timeout=60)
+    assert done.returncode == -9
+    assert [e["index"] for e in read_journal(path)] == list(range(100))
+
+
+def test_a_torn_last_line_is_ignored(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    with Journal(path) as journal:
+        journal.append("asked", index=0)
+        journal.append("asked", index=1)
+    with open(path, "a") as handle:
+        handle.write('{"event": "finished", "run_id": "d0_b0_s1')
+    assert [e["index"] for e in read_journal(path)] == [0, 1]
+
+
+def test_a_corrupt_line_in_the_middle_is_an_error_naming_it(tmp_path):
+    path = tmp_path / "journal.jsonl"
+    path.write_text(json.dumps({"event": "a"}) + "\nnot json\n" + json.dumps({"event": "b"}) + "\n")
+    with pytest.raises(ValueError, match=r"journal.jsonl:2: corrupt journal line"):
+        list(read_journal(path))
+
+
+def test_sync_groups_fsyncs(tmp_path, monkeypatch):
+    calls = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd)))
+    with Journal(tmp_path / "j.jsonl", sync_interval=3600) as journal:
+        for i in range(500):
+            journal.append("asked", index=i)
+        assert calls == []
+    assert len(calls) == 1
