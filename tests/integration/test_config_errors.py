@@ -235,11 +235,9 @@ CASES = [
         n_lines=1,
     ),
     Case(
-        # The key path is `supervisor`, not `supervisor.save_files_list`: see the strict
-        # xfail test_save_files_custom_problem_names_the_missing_key in test_load_spec.py.
         "save-files-custom-without-list",
         put("supervisor", "save_files", value="custom"),
-        (("supervisor", "save_files_list: save_files 'custom' needs a list"),),
+        (("supervisor.save_files_list", "save_files 'custom' needs a list"),),
         n_lines=1,
     ),
     Case(
@@ -339,9 +337,9 @@ def assert_rejected(
         text_lines = config.read_text().splitlines()
         wanted = next(i for i, t in enumerate(text_lines, 1) if re.search(case.line_of, t))
         key_path, fragment = case.expect[0]
-        assert any(
-            line == wanted and p == key_path and fragment in m for line, p, m in problems
-        ), f"expected line {wanted} for {key_path!r}\n{report}"
+        assert any(line == wanted and p == key_path and fragment in m for line, p, m in problems), (
+            f"expected line {wanted} for {key_path!r}\n{report}"
+        )
     # nothing written: no campaign folder, and no file but the config itself
     assert not (tmp_path / "campaign").exists(), report
     expected_files = [] if case.missing_file else [config.name]

@@ -55,27 +55,50 @@ def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Proble
     try:
         model.model_validate(options)
     except ValidationError as exc:
-        return [_problem(error, path, model) for error in exc.errors()]
+        return [problem_from_error(error, path, model, model) for error in exc.errors()]
     return []
+
+
+def coerced_options(cls: type, options: dict[str, Any]) -> dict[str, Any]:
+    """The keys as the class should receive them.
+
+    A class with its own `Config` validates in its constructor and gets the keys as
+    written; for a signature-checked class the values pydantic converted are passed on
+    (so `fail_if: "0.5"` arrives as 0.5, as validation promised).
+    """
+    model = options_model(cls)
+    if model is getattr(cls, "Config", None):
+        return dict(options)
+    return model.model_validate(options).model_dump(exclude_unset=True)
 
 
 _KEY_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*): (.*)$", re.S)
 
 
-def _problem(error: dict, path: Path, model: type[BaseModel]) -> Problem:
+def problem_from_error(
+    error: dict, path: Path, owner: type[BaseModel], inner: type[BaseModel]
+) -> Problem:
+    """One Problem from one pydantic error.
+
+    `owner` is the model holding the last key of the error's location (for "did you mean"),
+    `inner` the model at that location (whose validators may name one of its keys).
+    """
     loc = tuple(error.get("loc", ()))
     kind = error.get("type", "")
     message = str(error.get("msg", "invalid value"))
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        fields = model.model_fields if len(loc) == 1 else {}
-        return Problem((*path, *loc), f"unknown key{did_you_mean(key, fields)}")
+        return Problem((*path, *loc), f"unknown key{did_you_mean(key, owner.model_fields)}")
     if kind == "missing":
         return Problem((*path, *loc), "required key is missing")
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     match = _KEY_PREFIX.match(message)
-    if not loc and match and match.group(1) in model.model_fields:
-        loc, message = (match.group(1),), match.group(2)
+    if (
+        match
+        and match.group(1) in inner.model_fields
+        and kind in ("value_error", "assertion_error")
+    ):
+        loc, message = (*loc, match.group(1)), match.group(2)
     if "input" in error and kind not in ("value_error", "assertion_error") and loc:
         message = f"{message} (got {error['input']!r})"
     return Problem((*path, *_plain_loc(loc)), message)

@@ -119,9 +119,14 @@ class _Checker:
             config = CampaignConfig.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors():
-                problem = opts._problem(error, (), _model_at(CampaignConfig, error["loc"]))
+                loc = tuple(error["loc"])
+                if len(loc) >= 2 and loc[0] in SECTIONS:
+                    continue  # entries are checked below, by their own types
+                problem = opts.problem_from_error(
+                    error, (), _model_at(CampaignConfig, loc), _model_at(CampaignConfig, (*loc, ""))
+                )
                 self.add(problem.path, problem.message)
-            self._check_entries(data, collect_only=True)
+            self._check_entries(data)
             raise ConfigError(self.problems, self.source) from None
         entries = self._check_entries(data)
         levels = self._check_run_order(config, entries)
@@ -129,7 +134,7 @@ class _Checker:
             raise ConfigError(self.problems, self.source)
         return CampaignSpec(config, levels, self.source, text, tuple(self.warnings))
 
-    def _check_entries(self, data: dict, collect_only: bool = False) -> dict[str, dict]:
+    def _check_entries(self, data: dict) -> dict[str, dict]:
         found: dict[str, dict[str, EntrySpec]] = {}
         for section, kind in SECTIONS.items():
             found[section] = {}
@@ -156,6 +161,9 @@ class _Checker:
         except ResolveError as exc:
             self.add((*path, "type"), str(exc))
             return None
+        if not _is_kind(section, cls):
+            self.add((*path, "type"), f"'{entry['type']}' is not {_KIND_NEEDS[section]}")
+            return None
         options = {k: v for k, v in entry.items() if k != "type"}
         if section == "runners":
             for key in DEPRECATED_RUNNER_KEYS:
@@ -170,7 +178,7 @@ class _Checker:
             self.add(problem.path, problem.message)
         if problems:
             return None
-        spec = EntrySpec(kind, name, cls, options)
+        spec = EntrySpec(kind, name, cls, opts.coerced_options(cls, options))
         self._try_build(spec, path)
         return spec
 
@@ -180,14 +188,13 @@ class _Checker:
             warnings.simplefilter("always")
             try:
                 spec.cls(**copy.deepcopy(spec.options))
-            except (ValidationError, ValueError, TypeError, KeyError) as exc:
-                if isinstance(exc, ValidationError):
-                    model = opts.options_model(spec.cls)
-                    for error in exc.errors():
-                        problem = opts._problem(error, path, model)
-                        self.add(problem.path, problem.message)
-                else:
-                    self.add(path, f"{type(exc).__name__}: {exc}")
+            except ValidationError as exc:
+                model = opts.options_model(spec.cls)
+                for error in exc.errors():
+                    problem = opts.problem_from_error(error, path, model, model)
+                    self.add(problem.path, problem.message)
+            except Exception as exc:  # any constructor failure is a problem of this entry
+                self.add(path, f"building it failed: {type(exc).__name__}: {exc}")
         for warning in caught:
             self.warnings.append(f"{self.source}: {'.'.join(path)}: {warning.message}")
 
@@ -221,6 +228,26 @@ class _Checker:
             )
             self.add(path, f"'{name}' is not defined under '{section}'{hint}")
         return None
+
+
+_KIND_NEEDS = {
+    "executors": "an executor (a subclass of enchanted_surrogates.Executor)",
+    "samplers": "a sampler (it needs ask() or get_next_samples())",
+    "runners": "a runner (it needs single_code_run())",
+}
+
+
+def _is_kind(section: str, cls: type) -> bool:
+    """Does the resolved class fit the section it was named in?"""
+    from enchanted_surrogates.executors.base import Executor
+
+    if not isinstance(cls, type):
+        return False
+    if section == "executors":
+        return issubclass(cls, Executor)
+    if section == "samplers":
+        return hasattr(cls, "ask") or hasattr(cls, "get_next_samples")
+    return callable(getattr(cls, "single_code_run", None))
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
