@@ -1,30 +1,35 @@
 """enchanted-surrogates: turn any simulation code into a dataset for surrogate models.
 
-import enchanted_surrogates
-df = enchanted_surrogates.run("config.yaml")   # or a dict
+    import enchanted_surrogates
+    df = enchanted_surrogates.run("config.yaml")   # or a dict
+
+Names are imported on first use, so a worker process that only unpickles a task does not
+pay for pandas and pydantic.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from enchanted_surrogates.api import run
-from enchanted_surrogates.config import ConfigError, load_spec
-from enchanted_surrogates.executors.base import Executor
-from enchanted_surrogates.runners.base_runner import Runner
-from enchanted_surrogates.samplers.base import Sampler
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.supervisor import Campaign, CampaignRefused
+_EXPORTS = {
+    "run": "enchanted_surrogates.api",
+    "Campaign": "enchanted_surrogates.supervisor.campaign",
+    "CampaignRefused": "enchanted_surrogates.supervisor.campaign",
+    "ConfigError": "enchanted_surrogates.config.errors",
+    "load_spec": "enchanted_surrogates.config.spec",
+    "Executor": "enchanted_surrogates.executors.base",
+    "Runner": "enchanted_surrogates.runners.base_runner",
+    "Sampler": "enchanted_surrogates.samplers.base",
+    "Status": "enchanted_surrogates.status",
+}
 
-__all__ = [
-    "Campaign",
-    "CampaignRefused",
-    "ConfigError",
-    "Executor",
-    "Runner",
-    "Sampler",
-    "Status",
-    "__version__",
-    "load_spec",
-    "run",
-]
+__all__ = [*sorted(_EXPORTS), "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'enchanted_surrogates' has no attribute {name!r}")

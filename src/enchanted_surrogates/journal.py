@@ -1,9 +1,11 @@
 """The journal: an append-only JSON-lines log of everything that happened in a campaign.
 
-It is the truth from which every dataset file is derived. Each event is written and
-flushed to the OS at once (a killed supervisor loses nothing it appended); `fsync` runs in
-groups, at most every `sync_interval` seconds, so durability against a machine crash
-costs one fsync per group rather than one per run. A torn last line, left by a crash in
+It is the truth from which every dataset file is derived. Events are buffered and handed
+to the OS by `flush()`, which the supervisor calls each time before it waits for the
+next result (so a killed supervisor loses at most the events of its current wake-up,
+whose runs a resume simply redoes); `fsync` runs in groups, at most every
+`sync_interval` seconds, so durability against a machine crash costs one fsync per group
+rather than one per run. A torn last line, left by a crash in
 the middle of a write, is ignored on read.
 """
 
@@ -32,8 +34,11 @@ class Journal:
     def append(self, event: str, **fields: Any) -> None:
         record = {"event": event, "t": round(time.time(), 6), **fields}
         self._handle.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
-        self._handle.flush()
         self._unsynced = True
+
+    def flush(self) -> None:
+        """Hand buffered events to the OS; fsync too if the last sync is old enough."""
+        self._handle.flush()
         if time.monotonic() - self._last_sync >= self.sync_interval:
             self.sync()
 

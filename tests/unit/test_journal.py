@@ -23,17 +23,20 @@ def test_events_round_trip_in_order(tmp_path):
     assert all(isinstance(e["t"], float) for e in events)
 
 
-def test_appends_survive_a_kill_9_of_the_writer(tmp_path):
+def test_flushed_appends_survive_a_kill_9_of_the_writer(tmp_path):
     path = tmp_path / "journal.jsonl"
     code = (
         "import os, sys\n"
         "from enchanted_surrogates.journal import Journal\n"
         f"j = Journal({str(path)!r}, sync_interval=3600)\n"
         "for i in range(100): j.append('asked', index=i)\n"
+        "j.flush()\n"
+        "j.append('asked', index=100)\n"
         "os.kill(os.getpid(), 9)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], timeout=60)
     assert done.returncode == -9
+    # everything flushed is there, in order; the unflushed event is gone, not torn
     assert [e["index"] for e in read_journal(path)] == list(range(100))
 
 

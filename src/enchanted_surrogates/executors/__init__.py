@@ -1,5 +1,5 @@
-"""Executors: where runs execute (a local process pool, Dask, batch systems)."""
+"""Executors: where runs execute (a local process pool, Dask, batch systems).
 
-from enchanted_surrogates.executors.base import Executor
-
-__all__ = ["Executor"]
+The contract is `enchanted_surrogates.executors.base.Executor`; this package imports
+nothing at start so worker processes stay light.
+"""

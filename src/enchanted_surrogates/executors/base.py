@@ -56,13 +56,20 @@ class Executor(ABC):
         )
 
     def capacity(self, eager: bool = False) -> int:
-        """Free slots; `eager` also counts `max_pending` queued tasks beyond the workers."""
-        slots = self.worker_slots() + (self.max_pending if eager else 0)
+        """Free slots; `eager` also counts the tasks worth queueing beyond the workers."""
+        slots = self.eager_slots() if eager else self.worker_slots()
         return max(0, slots - len(self._inflight))
+
+    def eager_slots(self) -> int:
+        """Tasks in flight that keep every worker busy when no sampler waits on results."""
+        return self.worker_slots() + self.max_pending
 
     @property
     def inflight(self) -> int:
         return len(self._inflight)
+
+    def flush(self) -> None:
+        """Hand over submissions an executor may buffer; called before the supervisor waits."""
 
     def cancel(self, future: Future) -> bool:
         return future.cancel()

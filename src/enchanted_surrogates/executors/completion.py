@@ -7,6 +7,7 @@ ran it; sequential stages on different executors share one stream.
 from __future__ import annotations
 
 import queue
+from collections.abc import Callable
 from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
@@ -17,6 +18,11 @@ class CompletionStream:
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._pending = 0
+        self._executors: dict[int, Executor] = {}
+
+    def ready(self) -> bool:
+        """True if a finished run is waiting to be collected."""
+        return not self._queue.empty()
 
     def __len__(self) -> int:
         return self._pending
@@ -27,13 +33,25 @@ class CompletionStream:
         return future
 
     def _track(self, executor: Executor, task: Task, future: Any) -> None:
+        self._executors[id(executor)] = executor
         self._pending += 1
         future.add_done_callback(lambda done: self._queue.put((executor, task, done)))
 
-    def next(self) -> tuple[Task, RunResult]:
-        """Block until some run finishes; return it with its result."""
+    def next(self, before_blocking: Callable[[], None] | None = None) -> tuple[Task, RunResult]:
+        """The next finished run with its result; blocks until there is one.
+
+        `before_blocking` runs only when nothing has finished yet, so the caller can flush
+        its files once per wait rather than once per result.
+        """
         while True:
-            executor, task, future = self._queue.get()
+            try:
+                executor, task, future = self._queue.get_nowait()
+            except queue.Empty:
+                for executor in self._executors.values():
+                    executor.flush()
+                if before_blocking is not None:
+                    before_blocking()
+                executor, task, future = self._queue.get()
             self._pending -= 1
             outcome = executor.collect(task, future)
             if isinstance(outcome, RunResult):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from enchanted_surrogates.executors.base import Executor
-from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_tracked
+from enchanted_surrogates.executors.chunking import ChunkPolicy
+from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
@@ -34,13 +35,18 @@ class LocalExecutorConfig(BaseModel):
     )
     crash_attempts: PositiveInt = Field(
         default=3,
-        description="A run that was executing in this many worker deaths is CRASHED.",
+        description="A run that was executing in this many worker deaths is CRASHED; this "
+        "many pool breaks in a row with no run executing fail the pending runs as CRASHED.",
     )
     n_jobs: PositiveInt | None = Field(default=None, description="JoblibExecutor spelling.")
 
 
 class LocalExecutor(Executor):
     """Runs tasks in a pool of worker processes on this machine.
+
+    Each task gets its own future. While measured runs are very short, tasks are handed
+    to the pool in chunks (see chunking.py) so the per-task round trip does not dominate;
+    the supervisor's `flush()` before it waits sends any partial chunk at once.
 
     A worker that dies (segfault, kill -9, out of memory) breaks a Python process pool;
     the pool is then restarted and the runs that were executing are tried again, up to
@@ -57,15 +63,25 @@ class LocalExecutor(Executor):
         self.max_pending = 2 * self._workers if config.max_pending is None else config.max_pending
         self.crash_attempts = config.crash_attempts
         self._context = multiprocessing.get_context(config.start_method)
+        if config.start_method == "forkserver":
+            # Workers fork from a server that already imported the worker side once.
+            self._context.set_forkserver_preload([run_chunk.__module__])
         self._pool: ProcessPoolExecutor | None = None
         self._slots: PoolSlots | None = None
+        self._chunks = ChunkPolicy()
+        self._buffer: list[tuple[Task, int, Future]] = []
         self._running_at_break: set[int] = set()
         self._seq = 0
-        self._seq_of: dict[Any, tuple[ProcessPoolExecutor, int]] = {}
+        self._seq_of: dict[Future, tuple[ProcessPoolExecutor | None, int]] = {}
         self._crashes: dict[str, int] = {}
+        self._breaks_in_a_row = 0
 
     def worker_slots(self) -> int:
         return self._workers
+
+    def eager_slots(self) -> int:
+        """Room for a chunk per worker plus the queue, so chunks can actually form."""
+        return (self._workers + self.max_pending) * self._chunks.size()
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -79,24 +95,66 @@ class LocalExecutor(Executor):
         return self._pool
 
     def _submit(self, task: Task) -> Any:
-        pool = self._ensure_pool()
         self._seq += 1
-        future = pool.submit(run_tracked, task, self._seq)
-        self._seq_of[future] = (pool, self._seq)
+        future: Future = Future()
+        self._seq_of[future] = (None, self._seq)
+        self._buffer.append((task, self._seq, future))
+        if len(self._buffer) >= self._chunks.size():
+            self.flush()
         return future
+
+    def flush(self) -> None:
+        """Hand every buffered task to the pool."""
+        while self._buffer:
+            chunk, self._buffer = self._buffer, []
+            self._send(chunk)
+
+    def _send(self, chunk: list[tuple[Task, int, Future]]) -> None:
+        while self._breaks_in_a_row < self.crash_attempts:
+            pool = self._ensure_pool()
+            try:
+                pool_future = pool.submit(run_chunk, [(task, seq) for task, seq, _ in chunk])
+            except BrokenProcessPool:
+                self._discard_pool()
+                continue
+            for _, seq, future in chunk:
+                self._seq_of[future] = (pool, seq)
+            pool_future.add_done_callback(lambda done: _deliver(done, chunk))
+            return
+        for task, _, future in chunk:
+            _settle(
+                future,
+                result=RunResult(
+                    run_id=task.run_id,
+                    status=Status.CRASHED,
+                    error=f"the worker pool broke {self._breaks_in_a_row} times in a row with no "
+                    "run executing: worker processes die on start-up (or while receiving a task)",
+                ),
+            )
+
+    def _discard_pool(self) -> None:
+        """Drop a broken pool; a break with no run executing counts against start-up."""
+        if self._pool is not None:
+            self._running_at_break = self._slots.running() if self._slots else set()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            if not self._running_at_break:
+                self._breaks_in_a_row += 1
 
     def collect(self, task: Task, future: Any) -> RunResult | Any:
         self._current = self._seq_of.pop(future, (None, 0))
-        return super().collect(task, future)
+        outcome = super().collect(task, future)
+        if isinstance(outcome, RunResult) and outcome.status is not Status.CRASHED:
+            self._breaks_in_a_row = 0
+            self._chunks.observe(outcome.runtime_sec)
+        return outcome
 
     def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
         if not isinstance(exc, BrokenProcessPool):
             return super().engine_failure(task, exc)
         pool, seq = self._current
-        if pool is self._pool and self._pool is not None:
-            self._running_at_break = self._slots.running() if self._slots else set()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        if pool is self._pool:
+            self._discard_pool()
         if seq not in self._running_at_break:
             return self.submit(task)
         attempts = self._crashes.get(task.run_id, 0) + 1
@@ -111,9 +169,36 @@ class LocalExecutor(Executor):
         return self.submit(task)
 
     def close(self) -> None:
+        self._buffer = []
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+def _deliver(pool_future: Future, chunk: list[tuple[Task, int, Future]]) -> None:
+    """Pass a finished chunk's outcome on to each task's own future (pool thread)."""
+    if pool_future.cancelled():
+        for _, _, future in chunk:
+            future.cancel()
+        return
+    error = pool_future.exception()
+    if error is not None:
+        for _, _, future in chunk:
+            _settle(future, error=error)
+        return
+    for (_, _, future), result in zip(chunk, pool_future.result(), strict=True):
+        _settle(future, result=result)
+
+
+def _settle(future: Future, result: RunResult | None = None, error: BaseException | None = None):
+    """Complete a task's future unless it was cancelled meanwhile."""
+    try:
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+    except InvalidStateError:
+        pass  # cancelled by the supervisor while the chunk ran: the result is not wanted
 
 
 JoblibExecutor = LocalExecutor

@@ -37,10 +37,13 @@ def init_worker(slots: Any, next_free: Any) -> None:
     _slots = slots
 
 
-def run_tracked(task: Task, seq: int) -> RunResult:
-    """Run a task with this worker's slot showing `seq` while it executes."""
-    _slots[_my_slot] = seq
-    try:
-        return run_task(task)
-    finally:
-        _slots[_my_slot] = 0
+def run_chunk(items: list[tuple[Task, int]]) -> list[RunResult]:
+    """Run tasks one after another, this worker's slot showing each one's `seq` meanwhile."""
+    results = []
+    for task, seq in items:
+        _slots[_my_slot] = seq
+        try:
+            results.append(run_task(task))
+        finally:
+            _slots[_my_slot] = 0
+    return results

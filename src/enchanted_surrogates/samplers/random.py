@@ -98,12 +98,19 @@ class RandomSampler(Sampler):
         self.batch_size = cfg.batch_size or self.budget
 
     def _unit(self, start: int, n: int) -> np.ndarray:
-        """Uniform numbers in [0, 1) for points start .. start+n-1, shape (n, d)."""
+        """Uniform numbers in [0, 1) for points start .. start+n-1, shape (n, d).
+
+        The generator is kept between contiguous asks (the usual case) and rebuilt at the
+        right position otherwise, e.g. after `submitted` was set by a resume.
+        """
         d = len(self.parameters)
-        bit_generator = np.random.PCG64(self.seed)
-        # Each float64 from Generator.random consumes exactly one PCG64 step.
-        bit_generator.advance(start * d)
-        return np.random.Generator(bit_generator).random((n, d))
+        if getattr(self, "_position", None) != start:
+            bit_generator = np.random.PCG64(self.seed)
+            # Each float64 from Generator.random consumes exactly one PCG64 step.
+            bit_generator.advance(start * d)
+            self._generator = np.random.Generator(bit_generator)
+        self._position = start + n
+        return self._generator.random((n, d))
 
     def propose(self, n: int) -> list[dict]:
         unit = self._unit(self.submitted, n)

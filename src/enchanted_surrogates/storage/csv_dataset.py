@@ -30,8 +30,10 @@ class CsvDataset:
         if self.order.add(row):
             self._widen()
         self._writer.writerow(_cell(row.get(column)) for column in self._header)
-        self._handle.flush()
         self.rows += 1
+
+    def flush(self) -> None:
+        self._handle.flush()
 
     def _widen(self) -> None:
         """Rewrite the file with the grown header; old rows get empty new cells."""

@@ -129,8 +129,11 @@ class LevelRunner:
                 self._submit(self._ask(free))
             if not len(self.stream):
                 return
-            task, result = self.stream.next()
+            task, result = self.stream.next(self.recorder.flush)
             self._tell([self.recorder.finished(task, result)])
+            while eager and self.stream.ready():
+                task, result = self.stream.next()
+                self._tell([self.recorder.finished(task, result)])
 
     def _run_batches(self) -> None:
         while self._remaining() > 0:
@@ -140,7 +143,7 @@ class LevelRunner:
             self._submit(points)
             rows = []
             while len(self.stream):
-                task, result = self.stream.next()
+                task, result = self.stream.next(self.recorder.flush)
                 rows.append(self.recorder.finished(task, result))
             self._tell(rows)
 

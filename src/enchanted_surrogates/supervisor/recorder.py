@@ -32,6 +32,11 @@ class Recorder:
         self.dataset = dataset
         self.progress = progress
 
+    def flush(self) -> None:
+        """Called before the supervisor blocks: one write per wake-up, not one per event."""
+        self.journal.flush()
+        self.dataset.flush()
+
     def submitted(self, task: Task) -> None:
         self.journal.append(
             "submitted",

@@ -86,6 +86,45 @@ def test_capacity_counts_free_workers_and_the_eager_queue(tmp_path):
         assert executor.capacity(eager=True) == 2
         while len(stream):
             stream.next()
-        assert executor.capacity(eager=True) == 5
+        # short runs: the eager queue grows by the chunk size so chunks can form
+        assert executor.capacity() == 2
+        assert executor.capacity(eager=True) == 5 * executor._chunks.size() > 5
     finally:
         executor.close()
+
+
+def test_workers_that_die_before_running_anything_end_as_crashed_not_a_hang(tmp_path):
+    # Importing this runner's module kills the worker, so every task dies while being
+    # unpickled, before it runs: no run ever starts, and the pool breaks again and again.
+    import es_worker_killer
+
+    executor = LocalExecutor(max_workers=2, crash_attempts=2)
+    try:
+        results = _run_all(executor, _tasks(tmp_path, es_worker_killer.DoomedRunner, range(5)))
+    finally:
+        executor.close()
+    assert len(results) == 5
+    assert {r.status for r in results.values()} == {Status.CRASHED}
+    assert all("in a row" in r.error for r in results.values())
+
+
+def test_many_short_runs_are_chunked_and_each_keeps_its_own_result(tmp_path):
+    executor = LocalExecutor(max_workers=2)
+    tasks = _tasks(
+        tmp_path, es_test_plugins.RaisingRunner, [i / 1000 for i in range(600)], threshold=0.3
+    )
+    try:
+        results = _run_all(executor, tasks)
+    finally:
+        executor.close()
+    assert executor._chunks.size() > 1
+    assert len(results) == 600
+    for i, task in enumerate(tasks):
+        result = results[task.run_id]
+        if i / 1000 > 0.3:
+            assert (
+                result.status is Status.FAILED
+                and result.error == f"ValueError: boom at x={i / 1000}"
+            )
+        else:
+            assert result.status is Status.SUCCESS and result.outputs["output"] == i / 1000 * 2
