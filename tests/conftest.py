@@ -19,7 +19,6 @@ def cli_env() -> dict[str, str]:
     """Environment for a CLI subprocess that can import the helper plugins."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HELPERS), env.get("PYTHONPATH")]))
-    env.pop("CI", None)
     return env
 
 

@@ -49,6 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(spec: CampaignSpec) -> int:
+    from enchanted_surrogates.supervisor.level import resolve_mode
+
     for warning in spec.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     supervisor = spec.config.supervisor
@@ -64,7 +66,7 @@ def _validate(spec: CampaignSpec) -> int:
                 f"  stage {stage}: runner {runner.name} ({runner.cls.__name__}) "
                 f"on executor {executor.name} ({executor.build().describe()})"
             )
-        print(f"  mode: {level.mode}")
+        print(f"  mode: {resolve_mode(level, sampler)}")
     print(f"total: {total} runs")
     return EXIT_OK
 

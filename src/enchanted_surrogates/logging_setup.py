@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 LOGGER = "enchanted_surrogates"
@@ -17,6 +18,18 @@ class DetailFormatter(logging.Formatter):
         return f"{text}\n{detail}" if detail else text
 
 
+class CurrentStderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now, so lines pass above a live progress bar."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
 def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Handler]:
     """Attach handlers to the package logger; return them so the campaign can remove them."""
     logger = logging.getLogger(LOGGER)
@@ -27,7 +40,7 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
     file_handler.setFormatter(DetailFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handlers.append(file_handler)
     if console:
-        stream = logging.StreamHandler()
+        stream = CurrentStderrHandler()
         stream.setLevel(max(logging.INFO, getattr(logging, level)))
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handlers.append(stream)
