@@ -56,10 +56,13 @@ def _validate(spec: CampaignSpec) -> int:
     supervisor = spec.config.supervisor
     print(f"{spec.source}: valid")
     print(f"base_run_dir: {supervisor.base_run_dir} (run_mode: {supervisor.run_mode})")
-    total = 0
+    rows = runs = 0
+    parents = 1
     for level in spec.levels:
         sampler = level.sampler.build()
-        total += int(sampler.budget)
+        parents *= int(sampler.budget)
+        rows += parents
+        runs += parents * len(level.runners)
         print(f"level {level.index}: sampler {level.sampler.name} ({sampler.describe()})")
         for stage, (runner, executor) in enumerate(zip(level.runners, level.executors)):
             print(
@@ -67,7 +70,8 @@ def _validate(spec: CampaignSpec) -> int:
                 f"on executor {executor.name} ({executor.build().describe()})"
             )
         print(f"  mode: {resolve_mode(level, sampler)}")
-    print(f"total: {total} runs")
+    nested = " if every parent row succeeds" if len(spec.levels) > 1 else ""
+    print(f"total: {runs} runs, {rows} dataset rows{nested}")
     return EXIT_OK
 
 

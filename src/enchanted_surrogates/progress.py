@@ -48,6 +48,12 @@ class Progress:
             self._task = self._bar.add_task("runs", total=total, failed=0)
             self._bar.start()
 
+    def add_total(self, runs: int) -> None:
+        """A new level's runs become known once its parents are."""
+        self.total += runs
+        if self._bar is not None:
+            self._bar.update(self._task, total=self.total)
+
     def update(self, success: bool) -> None:
         self.done += 1
         if success:

@@ -103,3 +103,22 @@ class RecordingLearner(Sampler):
 
     def tell(self, results: list[dict]) -> None:
         type(self).told_batches.append(len(results))
+
+
+class ParentReaderRunner(Runner):
+    """Reports whether the parent's run directory (params['run_dir']) is still readable."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        parent_dir = params.get("run_dir", "")
+        readable = os.path.exists(os.path.join(parent_dir, "enchanted_datapoint.csv"))
+        return {"parent_dir": parent_dir, "parent_readable": readable, "success": True}
+
+
+class SleepRunner(Runner):
+    """Sleeps params['sleep'] seconds; for pipelining tests."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        time.sleep(float(params.get("sleep", 0.0)))
+        return {"slept": float(params.get("sleep", 0.0)), "success": True}

@@ -373,7 +373,7 @@ def test_validate_quickstart_writes_nothing(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert f"{QUICKSTART}: valid" in result.stdout
-    assert "total: 64 runs" in result.stdout.splitlines()
+    assert "total: 64 runs, 64 dataset rows" in result.stdout.splitlines()
     # base_run_dir is `runs/quickstart`, relative to the cwd: validate must not create it
     assert list(tmp_path.iterdir()) == []
 

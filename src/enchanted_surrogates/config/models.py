@@ -62,6 +62,10 @@ class SupervisorConfig(_Strict):
     save_files_list: list[str] = Field(default_factory=list)
     local_storage: str | None = None
     summary_datatype: Literal["csv", "parquet", "both"] = "csv"
+    nested_failed_parents: Literal["skip", "include"] = Field(
+        default="skip",
+        description="Whether failed rows of a level still fan out into the next level.",
+    )
 
     @model_validator(mode="after")
     def _check_save_files(self) -> SupervisorConfig:

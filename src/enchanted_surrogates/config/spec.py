@@ -209,13 +209,9 @@ class _Checker:
             runners = [
                 self._lookup(entries, "runners", n, (*base, "runner")) for n in entry.runners
             ]
-            if len(runners) > 1:
-                self.add((*base, "runner"), "sequential stages are not supported yet (one runner)")
             if sampler and all(executors) and all(runners):
                 mode = entry.mode or config.supervisor.mode
                 levels.append(LevelSpec(index, sampler, tuple(executors), tuple(runners), mode))
-        if len(config.supervisor.run_order) > 1:
-            self.add(("supervisor", "run_order"), "nested levels are not supported yet (one entry)")
         return tuple(levels)
 
     def _lookup(self, entries: dict, section: str, name: str, path: Path) -> EntrySpec | None:

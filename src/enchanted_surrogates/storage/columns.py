@@ -10,15 +10,19 @@ class ColumnOrder:
 
     TAIL_FIRST = ("success", "status", "error")
 
-    def __init__(self, parameters: Iterable[str] = (), runners: Iterable[str] = ()) -> None:
+    def __init__(
+        self, parameters: Iterable[str] = (), runners: Iterable[str] = (), levels: bool = False
+    ) -> None:
         self.parameters = list(dict.fromkeys(parameters))
-        self.runners = list(runners)
+        self.runners = list(dict.fromkeys(runners))
+        self.levels = levels
         self.outputs: list[str] = []
 
     def bookkeeping(self) -> list[str]:
         successes = [f"success_{name}" for name in self.runners]
         runtimes = [f"runtime_sec_{name}" for name in self.runners]
-        return [*self.TAIL_FIRST, *successes, *runtimes]
+        level = ["level"] if self.levels else []
+        return [*level, *self.TAIL_FIRST, *successes, *runtimes]
 
     def columns(self) -> list[str]:
         return [*self.parameters, *self.outputs, *self.bookkeeping(), "run_dir"]

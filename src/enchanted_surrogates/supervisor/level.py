@@ -1,9 +1,14 @@
-"""Run one level of a campaign: ask the sampler, submit, record, tell — event-driven.
+"""Run one level of a campaign: ask the sampler, run each point's chain of stages, tell.
 
-`async` keeps every worker busy: whenever slots are free it asks the sampler for exactly
-that many points (plus a small queue for samplers that do not learn, so no worker idles
-between runs) and tells it each result as it arrives. `batch` asks a whole batch, waits
-for all of it, then tells. The loop blocks on the completion stream; it never sleeps.
+A level's unit of work is a *chain*: one sampled point, merged into one parent row of
+the previous level (`{**parent_row, **point}`), run through the level's stages in order.
+A stage's row is the next stage's params, so outputs flow down the chain; the chain ends
+at its last stage or at its first failure, and only then becomes a dataset row.
+
+`async` keeps every worker busy: whenever slots are free it asks the sampler for points
+and submits their chains' first stages, and submits a chain's next stage the moment the
+previous one finishes (pipelined, no batch barrier). `batch` asks a whole batch, waits
+for all its chains, then tells. The loop blocks on the completion stream; it never sleeps.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +25,7 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.samplers.base import is_legacy
 from enchanted_surrogates.supervisor.recorder import Recorder
-from enchanted_surrogates.task import RunnerSpec, Task
+from enchanted_surrogates.task import RunnerSpec, RunResult, Task
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
@@ -49,40 +55,73 @@ def resolve_mode(level: LevelSpec, sampler: Any) -> str:
     return "batch" if learns else "async"
 
 
+@dataclass
+class Chain:
+    """One point on one parent row, on its way through the level's stages."""
+
+    index: int  # the point's index within the level (the order it was asked)
+    parent: int  # the parent row's index (0 at the first level)
+    batch: int
+    sample: int
+
+
+@dataclass
+class FinishedChain:
+    index: int
+    parent: int
+    row: dict[str, Any]
+
+
 class LevelRunner:
     def __init__(
         self,
         level: LevelSpec,
         sampler: Any,
-        executor: Executor,
+        executors: list[Executor],
         recorder: Recorder,
         data_dir: Path,
+        parents: list[dict[str, Any]],
+        tag_level: bool,
     ) -> None:
         self.level = level
         self.sampler = sampler
-        self.executor = executor
+        self.executors = executors
         self.recorder = recorder
         self.data_dir = data_dir
-        self.runner = runner_spec(level, 0)
+        self.parents = parents
+        self.tag_level = tag_level
+        self.runners = [runner_spec(level, stage) for stage in range(len(level.runners))]
         self.mode = resolve_mode(level, sampler)
         self.batch_size = int(getattr(sampler, "batch_size", None) or sampler.budget)
         self.asked = 0
         self.stream = CompletionStream()
+        self.finished: list[FinishedChain] = []
+        self._chains: dict[str, Chain] = {}
 
-    def run(self) -> None:
+    @property
+    def planned_chains(self) -> int:
+        return int(self.sampler.budget) * len(self.parents)
+
+    def run(self) -> list[FinishedChain]:
+        """Run the level to its budget; return its rows in (point, parent) order."""
         log.info(
-            "level %d: %s mode, sampler %s, runner %s, executor %s",
+            "level %d: %s mode, sampler %s, %d parent row(s), stages %s",
             self.level.index,
             self.mode,
             self.level.sampler.name,
-            self.level.runners[0].name,
-            self.level.executors[0].name,
+            len(self.parents),
+            " -> ".join(
+                f"{r.name}@{e.name}" for r, e in zip(self.level.runners, self.level.executors)
+            ),
         )
-        if self.mode == "batch":
-            self._run_batches()
-        else:
-            self._run_async()
+        if self.parents:
+            if self.mode == "batch":
+                self._run_batches()
+            else:
+                self._run_async()
+        return sorted(self.finished, key=lambda f: (f.index, f.parent))
 
+    # --- the sampler ------------------------------------------------------------------
     def _remaining(self) -> int:
         return max(0, int(self.sampler.budget) - self.asked)
 
@@ -105,47 +144,81 @@ class LevelRunner:
 
             self.sampler.register_future(pd.DataFrame(rows))
 
-    def _submit(self, points: list[dict]) -> None:
+    # --- chains -----------------------------------------------------------------------
+    def _start(self, points: list[dict]) -> None:
+        """Submit the first stage of every chain of these points (each point x each parent)."""
         for point in points:
             index = self.asked
             self.asked += 1
-            name = run_name(self.level.index, index // self.batch_size, index % self.batch_size, 0)
             self.recorder.journal.append("asked", level=self.level.index, index=index, point=point)
-            task = Task(
-                run_id=name,
-                run_dir=str(self.data_dir / name),
-                params=point,
-                runner=self.runner,
-                level=self.level.index,
-            )
-            self.recorder.submitted(task)
-            self.stream.submit(self.executor, task)
+            batch, position = divmod(index, self.batch_size)
+            for parent_index, parent in enumerate(self.parents):
+                chain = Chain(index, parent_index, batch, parent_index * self.batch_size + position)
+                self._submit(chain, 0, {**parent, **point})
 
+    def _submit(self, chain: Chain, stage: int, params: dict[str, Any]) -> None:
+        name = run_name(self.level.index, chain.batch, chain.sample, stage)
+        task = Task(
+            run_id=name,
+            run_dir=str(self.data_dir / name),
+            params=params,
+            runner=self.runners[stage],
+            level=self.level.index,
+            stage=stage,
+        )
+        self._chains[name] = chain
+        self.recorder.submitted(task)
+        self.stream.submit(self.executors[stage], task)
+
+    def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
+        """Record a finished stage; submit the next one, or return the chain's final row."""
+        chain = self._chains.pop(task.run_id)
+        last = task.stage == len(self.runners) - 1
+        final = last or not result.success
+        extra = {"level": self.level.index} if self.tag_level else {}
+        row = self.recorder.stage_done(task, result, final=final, extra=extra)
+        if not final:
+            self._submit(chain, task.stage + 1, row)
+            return None
+        self.finished.append(FinishedChain(chain.index, chain.parent, row))
+        return row
+
+    def _next_row(self) -> dict[str, Any] | None:
+        task, result = self.stream.next(self.recorder.flush)
+        return self._advance(task, result)
+
+    # --- modes ------------------------------------------------------------------------
     def _run_async(self) -> None:
-        eager = not getattr(self.sampler, "learns_from_results", False)
+        learns = getattr(self.sampler, "learns_from_results", False)
+        first = self.executors[0]
         while True:
-            free = self.executor.capacity(eager=eager)
+            free = first.capacity(eager=not learns)
             if free > 0 and self._remaining() > 0:
-                self._submit(self._ask(free))
+                points_wanted = max(1, -(-free // len(self.parents)))
+                self._start(self._ask(points_wanted))
             if not len(self.stream):
                 return
-            task, result = self.stream.next(self.recorder.flush)
-            self._tell([self.recorder.finished(task, result)])
-            while eager and self.stream.ready():
-                task, result = self.stream.next()
-                self._tell([self.recorder.finished(task, result)])
+            row = self._next_row()
+            if row is not None:
+                self._tell([row])
+            while not learns and self.stream.ready():
+                row = self._next_row()
+                if row is not None:
+                    self._tell([row])
 
     def _run_batches(self) -> None:
         while self._remaining() > 0:
             points = self._ask(self.batch_size)
             if not points:
                 return
-            self._submit(points)
+            self._start(points)
             rows = []
             while len(self.stream):
-                task, result = self.stream.next(self.recorder.flush)
-                rows.append(self.recorder.finished(task, result))
+                row = self._next_row()
+                if row is not None:
+                    rows.append(row)
             self._tell(rows)
 
     def cancel(self) -> None:
-        self.executor.cancel_all()
+        for executor in self.executors:
+            executor.cancel_all()

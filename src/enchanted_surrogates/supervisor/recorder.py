@@ -47,10 +47,19 @@ class Recorder:
             params=task.params,
         )
 
-    def finished(self, task: Task, result: RunResult) -> dict[str, Any]:
+    def stage_done(
+        self, task: Task, result: RunResult, final: bool, extra: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Journal one finished stage; a chain's final row also goes to dataset and progress."""
         row = result_row(task, result)
+        if extra:
+            row.update(extra)
         event = "finished" if result.success else "failed"
-        self.journal.append(event, run_id=task.run_id, level=task.level, row=row)
+        self.journal.append(
+            event, run_id=task.run_id, level=task.level, stage=task.stage, final=final, row=row
+        )
+        if not final:
+            return row
         self.dataset.append(row)
         if not result.success:
             detail = f"run_dir: {task.run_dir}\nparams: {task.params}\n{result.traceback}"
