@@ -18,6 +18,7 @@ _EXPORTS = {
     "run": "enchanted_surrogates.api",
     "Campaign": "enchanted_surrogates.supervisor.campaign",
     "CampaignRefused": "enchanted_surrogates.supervisor.campaign",
+    "CampaignInterrupted": "enchanted_surrogates.supervisor.campaign",
     "ConfigError": "enchanted_surrogates.config.errors",
     "load_spec": "enchanted_surrogates.config.spec",
     "Executor": "enchanted_surrogates.executors.base",

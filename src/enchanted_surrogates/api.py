@@ -14,13 +14,15 @@ def run(
     config: str | Path | dict,
     *,
     base_run_dir: str | None = None,
+    run_mode: str | None = None,
     force: bool = False,
     verbose: bool = False,
 ) -> pd.DataFrame:
     """Validate and run a campaign; return its dataset, one row per run.
 
-    Raises `ConfigError` for a bad config and `CampaignRefused` when `base_run_dir` already
-    holds data (pass `force=True` to delete it). `verbose` echoes the log to the console.
+    Raises `ConfigError` for a bad config, `CampaignRefused` when `base_run_dir` already
+    holds data (pass `force=True` to delete it, or `run_mode="resume"` to continue it) and
+    `CampaignInterrupted` after SIGINT/SIGTERM. `verbose` echoes the log to the console.
     """
-    spec = load_spec(config, base_run_dir=base_run_dir)
+    spec = load_spec(config, base_run_dir=base_run_dir, run_mode=run_mode)
     return Campaign(spec, force=force, console=verbose).run()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enchanted_surrogates import __version__
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,19 +26,43 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="delete a non-empty base_run_dir and start fresh"
     )
     run.add_argument("--base-run-dir", help="override supervisor.base_run_dir")
+    modes = run.add_mutually_exclusive_group()
+    modes.add_argument(
+        "--resume",
+        dest="run_mode",
+        action="store_const",
+        const="resume",
+        help="continue the campaign in base_run_dir (run_mode: resume)",
+    )
+    modes.add_argument(
+        "--extend",
+        dest="run_mode",
+        action="store_const",
+        const="extend",
+        help="run every sampler's budget again on top of what is recorded",
+    )
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="debug output")
 
     validate = commands.add_parser("validate", help="check a config and show what would run")
     validate.add_argument("config", help="the campaign's YAML file")
+
+    rebuild = commands.add_parser("rebuild", help="rewrite the dataset files from the journal")
+    rebuild.add_argument("base_run_dir", help="the campaign's base_run_dir")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "rebuild":
+        return _rebuild(args.base_run_dir)
     try:
-        spec = load_spec(args.config, base_run_dir=getattr(args, "base_run_dir", None))
+        spec = load_spec(
+            args.config,
+            base_run_dir=getattr(args, "base_run_dir", None),
+            run_mode=getattr(args, "run_mode", None),
+        )
     except ConfigError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
@@ -76,7 +100,7 @@ def _validate(spec: CampaignSpec) -> int:
 
 
 def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
-    from enchanted_surrogates.supervisor import Campaign, CampaignRefused
+    from enchanted_surrogates.supervisor import Campaign, CampaignInterrupted, CampaignRefused
 
     if args.quiet:
         spec = _with_level(spec, "WARNING")
@@ -87,19 +111,29 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except CampaignRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
-        print(
-            f"\ninterrupted: finished runs are recorded in {spec.base_run_dir}/journal.jsonl "
-            f"and {spec.base_run_dir}/enchanted_dataset.csv",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
+    except CampaignInterrupted as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 128 + exc.signum
     failed = int((~dataset["success"].astype(bool)).sum()) if len(dataset) else 0
     print(
         f"done: {len(dataset)} runs, {len(dataset) - failed} succeeded, {failed} failed; "
         f"dataset in {spec.base_run_dir / 'enchanted_dataset.csv'}",
         file=sys.stderr,
     )
+    return EXIT_OK
+
+
+def _rebuild(base_run_dir: str) -> int:
+    from pathlib import Path
+
+    from enchanted_surrogates.journal import JOURNAL_FILE
+    from enchanted_surrogates.storage.rebuild import rebuild
+
+    if not (Path(base_run_dir) / JOURNAL_FILE).exists():
+        print(f"error: {base_run_dir}: no {JOURNAL_FILE} here to rebuild from", file=sys.stderr)
+        return EXIT_USAGE
+    rows = rebuild(base_run_dir)
+    print(f"rebuilt {base_run_dir}/enchanted_dataset.csv from the journal: {rows} rows")
     return EXIT_OK
 
 

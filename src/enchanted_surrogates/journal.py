@@ -27,6 +27,7 @@ class Journal:
     def __init__(self, path: str | Path, sync_interval: float = 0.5) -> None:
         self.path = Path(path)
         self.sync_interval = sync_interval
+        _drop_torn_tail(self.path)
         self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - lives with self
         self._last_sync = time.monotonic()
         self._unsynced = False
@@ -60,6 +61,28 @@ class Journal:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut an incomplete last line (a crash mid-write) so new events start on a fresh line."""
+    if not path.exists():
+        return
+    with open(path, "rb+") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        handle.seek(size - 1)
+        if handle.read(1) == b"\n":
+            return
+        block = min(size, 1 << 16)
+        while True:
+            handle.seek(size - block)
+            chunk = handle.read(block)
+            cut = chunk.rfind(b"\n")
+            if cut >= 0 or block == size:
+                handle.truncate(size - block + cut + 1 if cut >= 0 else 0)
+                return
+            block = min(size, block * 2)
 
 
 def read_journal(path: str | Path) -> Iterator[dict[str, Any]]:

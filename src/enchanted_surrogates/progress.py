@@ -22,6 +22,7 @@ class Progress:
         self.path = path
         self.total = total
         self.done = self.successes = self.failures = 0
+        self.started_done = 0
         self.started = time.monotonic()
         self._last_write = 0.0
         self._last_log_fraction = 0.0
@@ -52,7 +53,15 @@ class Progress:
         """A new level's runs become known once its parents are."""
         self.total += runs
         if self._bar is not None:
-            self._bar.update(self._task, total=self.total)
+            self._bar.update(self._task, total=self.total, completed=self.done)
+
+    def preload(self, success: bool) -> None:
+        """Count a run finished before a resume (no log line, no ETA effect)."""
+        self.total += 1
+        self.done += 1
+        self.successes += int(success)
+        self.failures += int(not success)
+        self.started_done = self.done
 
     def update(self, success: bool) -> None:
         self.done += 1
@@ -73,7 +82,9 @@ class Progress:
     def eta_sec(self) -> float | None:
         if not self.done or self.done >= self.total:
             return None
-        rate = self.done / max(time.monotonic() - self.started, 1e-9)
+        rate = (self.done - self.started_done) / max(time.monotonic() - self.started, 1e-9)
+        if rate <= 0:
+            return None
         return (self.total - self.done) / rate
 
     def summary(self) -> str:

@@ -35,6 +35,8 @@ class Task:
     runner: RunnerSpec
     level: int = 0
     stage: int = 0
+    index: int = 0  # the point's index within its level
+    parent: int = 0  # the parent row's index (0 at the first level)
     write_datapoint: bool = True
 
 

@@ -122,3 +122,19 @@ class SleepRunner(Runner):
 
         time.sleep(float(params.get("sleep", 0.0)))
         return {"slept": float(params.get("sleep", 0.0)), "success": True}
+
+
+class CountingRunner(Runner):
+    """Counts its invocations in its run dir (to prove a run is never repeated), sleeps a
+    little, and adds x to the incoming output (so chained stages accumulate)."""
+
+    def __init__(self, sleep: float = 0.005) -> None:
+        self.sleep = sleep
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        with open(os.path.join(run_dir, "invocations.txt"), "a") as handle:
+            handle.write(f"{os.getpid()}\n")
+        time.sleep(self.sleep)
+        return {"output": float(params.get("output", 0.0)) + params["x"], "success": True}

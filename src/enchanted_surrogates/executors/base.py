@@ -81,5 +81,10 @@ class Executor(ABC):
     def close(self) -> None:
         """Release the engine's resources."""
 
+    def abort(self) -> None:
+        """Stop now: drop queued tasks and stop running ones (they are redone on resume)."""
+        self.cancel_all()
+        self.close()
+
     def describe(self) -> str:
         return f"{type(self).__name__} with {self.worker_slots()} workers"

@@ -14,11 +14,23 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.task import RunResult, Task
 
 
+class Interrupted(Exception):
+    """A stop was requested (a signal) while the supervisor waited for results."""
+
+
+_WAKE_UP = object()
+
+
 class CompletionStream:
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._pending = 0
         self._executors: dict[int, Executor] = {}
+
+    def interrupt(self) -> None:
+        """Wake the waiting supervisor with Interrupted; safe to call from a signal handler
+        (SimpleQueue.put is reentrant)."""
+        self._queue.put(_WAKE_UP)
 
     def ready(self) -> bool:
         """True if a finished run is waiting to be collected."""
@@ -45,13 +57,16 @@ class CompletionStream:
         """
         while True:
             try:
-                executor, task, future = self._queue.get_nowait()
+                item = self._queue.get_nowait()
             except queue.Empty:
                 for executor in self._executors.values():
                     executor.flush()
                 if before_blocking is not None:
                     before_blocking()
-                executor, task, future = self._queue.get()
+                item = self._queue.get()
+            if item is _WAKE_UP:
+                raise Interrupted
+            executor, task, future = item
             self._pending -= 1
             outcome = executor.collect(task, future)
             if isinstance(outcome, RunResult):

@@ -90,7 +90,7 @@ class LocalExecutor(Executor):
                 max_workers=self._workers,
                 mp_context=self._context,
                 initializer=init_worker,
-                initargs=(self._slots.values, self._slots.next_free),
+                initargs=(self._slots.values, self._slots.next_free, os.getpid()),
             )
         return self._pool
 
@@ -173,6 +173,18 @@ class LocalExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def abort(self) -> None:
+        """Cancel queued tasks and terminate the workers, so a stop never waits for a run."""
+        self.cancel_all()
+        self._buffer = []
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
 
 def _deliver(pool_future: Future, chunk: list[tuple[Task, int, Future]]) -> None:

@@ -7,6 +7,9 @@ they count a crash attempt; queued runs are simply submitted again.
 
 from __future__ import annotations
 
+import os
+import select
+import threading
 from multiprocessing.context import BaseContext
 from typing import Any
 
@@ -28,13 +31,29 @@ class PoolSlots:
         return {value for value in self.values if value}
 
 
-def init_worker(slots: Any, next_free: Any) -> None:
-    """Pool initializer: claim this process's slot."""
+def init_worker(slots: Any, next_free: Any, supervisor_pid: int) -> None:
+    """Pool initializer: claim this process's slot, and die with the supervisor."""
     global _slots, _my_slot
     with next_free.get_lock():
         _my_slot = next_free.value % len(slots)
         next_free.value += 1
     _slots = slots
+    threading.Thread(target=_exit_with, args=(supervisor_pid,), daemon=True).start()
+
+
+def _exit_with(pid: int) -> None:
+    """Block until the supervisor process is gone, then end this worker.
+
+    A supervisor killed with SIGKILL cannot stop its workers; without this, a worker would
+    finish its run and write into a run directory that the resumed campaign has already
+    cleaned and started again. Waits on a pidfd (Linux), so it costs nothing meanwhile.
+    """
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return  # no pidfd here: workers then end when their pool's pipes close
+    select.select([fd], [], [])
+    os._exit(1)
 
 
 def run_chunk(items: list[tuple[Task, int]]) -> list[RunResult]:

@@ -138,6 +138,16 @@ class Sampler:
             rows.extend(results)
             self.register_future(pd.DataFrame(rows))
 
+    def restore(self, points: list[dict], results: list[dict]) -> None:
+        """Continue after `points` were asked (and `results` came back) in an earlier run.
+
+        Built-in samplers make point i a function of the seed and i alone, so moving the
+        position is enough; learning samplers are also told the recorded results.
+        """
+        self.submitted = len(points)
+        if results and self.learns_from_results:
+            self.tell(results)
+
     # --- original contract, bridged to the new one ----------------------------------------
     def get_next_samples(self) -> list[dict]:
         """The original API: the next batch of `batch_size` points."""

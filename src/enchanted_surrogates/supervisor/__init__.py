@@ -1,5 +1,9 @@
 """The campaign loop: levels, stages, async and batch modes."""
 
-from enchanted_surrogates.supervisor.campaign import Campaign, CampaignRefused
+from enchanted_surrogates.supervisor.campaign import (
+    Campaign,
+    CampaignInterrupted,
+    CampaignRefused,
+)
 
-__all__ = ["Campaign", "CampaignRefused"]
+__all__ = ["Campaign", "CampaignInterrupted", "CampaignRefused"]

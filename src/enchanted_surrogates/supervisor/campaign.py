@@ -1,35 +1,54 @@
-"""A campaign: prepare the base run dir, run every level, leave the dataset behind."""
+"""A campaign: own the base run dir, run (or resume, or extend) every level, leave the
+dataset behind, and stop cleanly on SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
+import os
 import shutil
+import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import yaml
 
 from enchanted_surrogates import __version__
-from enchanted_surrogates.config.spec import CampaignSpec
+from enchanted_surrogates.config.errors import ConfigError
+from enchanted_surrogates.config.options import accepts_key
+from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
 from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
+from enchanted_surrogates.replay import CampaignHistory, LevelHistory, replay
 from enchanted_surrogates.storage.columns import ColumnOrder
-from enchanted_surrogates.storage.csv_dataset import DATASET_FILE, CsvDataset
-from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner
+from enchanted_surrogates.storage.csv_dataset import DATASET_FILE
+from enchanted_surrogates.storage.rebuild import write_dataset, write_last_complete
+from enchanted_surrogates.supervisor.drift import config_drift
+from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
+from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
 from enchanted_surrogates.supervisor.recorder import Recorder
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
-LAST_COMPLETE_FILE = "last_complete_enchanted_dataset.csv"
-
 
 class CampaignRefused(Exception):
     """The campaign would overwrite or misuse existing data; nothing was changed."""
+
+
+class CampaignInterrupted(Exception):
+    """A signal stopped the campaign; everything finished is recorded."""
+
+    def __init__(self, signum: int, message: str) -> None:
+        super().__init__(message)
+        self.signum = signum
 
 
 class Campaign:
@@ -42,45 +61,113 @@ class Campaign:
         self.base = spec.base_run_dir
         self.data_dir = self.base / "data"
         self.log_dir = self.base / "logs"
+        self.mode = spec.config.supervisor.run_mode
+        self._lock = RunDirLock(self.base)
+        self._stop_signal = 0
+        self._runner: LevelRunner | None = None
 
+    # --- entry point ----------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Run every level; return the dataset. Failed runs are rows, not exceptions."""
-        self._refuse_unsupported()
-        self._prepare_base_dir()
-        handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
+        history = self._take_base_dir()
         try:
-            for warning in self.spec.warnings:
-                log.warning("%s", warning)
-            self._run_levels()
+            handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
+            try:
+                for warning in self.spec.warnings:
+                    log.warning("%s", warning)
+                with self._signals():
+                    self._run_levels(history)
+            finally:
+                teardown_logging(handlers)
         finally:
-            teardown_logging(handlers)
+            self._lock.release()
         return pd.read_csv(self.base / DATASET_FILE)
 
-    def _refuse_unsupported(self) -> None:
-        mode = self.spec.config.supervisor.run_mode
-        if mode != "fresh":
+    # --- the base run dir -------------------------------------------------------------
+    def _take_base_dir(self) -> CampaignHistory | None:
+        """Lock the base run dir and prepare it for the run mode; return the history to
+        resume from (None for a fresh start). A refusal changes nothing on disk."""
+        journal = self.base / JOURNAL_FILE
+        resuming = self.mode != "fresh" and journal.exists()
+        leftovers = self._leftovers()
+        if not resuming and leftovers and not self.force:
             raise CampaignRefused(
-                f"{self.spec.source}: supervisor.run_mode: '{mode}' is not available in this "
-                "version; only 'fresh' campaigns can be run"
+                f"{self.base} is not empty; to continue that campaign set "
+                "'supervisor.run_mode: resume' (or pass --resume), or pass --force to delete "
+                "it and start fresh"
             )
+        if self.base.exists():
+            try:
+                self._lock.acquire()
+            except RunDirBusy as exc:
+                raise CampaignRefused(str(exc)) from None
+        try:
+            if resuming:
+                history = replay(journal)
+                self._check_drift(history)
+                return history
+            if self.mode != "fresh":
+                log.info("nothing to %s in %s: starting fresh", self.mode, self.base)
+            self._prepare_fresh(leftovers)
+            return None
+        except BaseException:
+            self._lock.release()
+            raise
 
-    def _prepare_base_dir(self) -> None:
-        if self.base.exists() and any(self.base.iterdir()):
-            if not self.force:
-                raise CampaignRefused(
-                    f"{self.base} is not empty; to continue that campaign set "
-                    "'supervisor.run_mode: resume', or pass --force to delete it and start fresh"
-                )
-            shutil.rmtree(self.base)
+    def _leftovers(self) -> list[Path]:
+        if not self.base.exists():
+            return []
+        return [path for path in self.base.iterdir() if path.name != LOCK_FILE]
+
+    def _prepare_fresh(self, leftovers: list[Path]) -> None:
+        for path in leftovers:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
         for folder in (self.base, self.data_dir, self.log_dir, self.base / "config"):
             folder.mkdir(parents=True, exist_ok=True)
+        if not self._lock.held:
+            self._lock.acquire()
         (self.base / "config" / self.spec.config_name).write_text(self.spec.text)
 
-    def _run_levels(self) -> None:
+    def _check_drift(self, history: CampaignHistory) -> None:
+        try:
+            old = load_spec(yaml.safe_load(history.config_text))
+        except ConfigError as exc:
+            raise CampaignRefused(
+                f"the config recorded in {self.base / JOURNAL_FILE} no longer loads "
+                f"({exc.lines()[0]}); cannot {self.mode}"
+            ) from None
+        refused, accepted = config_drift(old, self.spec)
+        if refused:
+            lines = "\n  ".join(refused)
+            raise CampaignRefused(
+                f"cannot {self.mode} {self.base}: the config changed in ways the finished "
+                f"runs cannot honour:\n  {lines}\nrestore those keys, or start a new campaign "
+                "in another base_run_dir"
+            )
+        self._accepted_drift = accepted
+
+    # --- signals ----------------------------------------------------------------------
+    def _signals(self) -> _SignalScope:
+        return _SignalScope(self._on_signal)
+
+    def _on_signal(self, signum: int, _frame: Any) -> None:
+        if self._stop_signal:
+            os._exit(128 + signum)  # a second signal: stop at once; the journal stays valid
+        self._stop_signal = signum
+        if self._runner is not None:
+            self._runner.stream.interrupt()
+
+    # --- the levels -------------------------------------------------------------------
+    def _run_levels(self, history: CampaignHistory | None) -> None:
         spec = self.spec
         levels = spec.levels
         nested = len(levels) > 1
-        samplers = [level.sampler.build() for level in levels]
+        resumed = history is not None
+        history = history or CampaignHistory()
+        samplers = [self._build_sampler(level.sampler, history) for level in levels]
         executors = _SharedExecutors(spec)
         order = ColumnOrder(
             [p for sampler in samplers for p in getattr(sampler, "parameters", [])],
@@ -89,22 +176,35 @@ class Campaign:
         )
         started = time.monotonic()
         journal = Journal(self.base / JOURNAL_FILE)
-        dataset = CsvDataset(self.base / DATASET_FILE, order)
+        dataset = write_dataset(self.base, history, order)
         progress = Progress(self.log_dir / PROGRESS_FILE, 0)
+        for row in history.final_rows:
+            progress.preload(bool(row.get("success")))
         recorder = Recorder(journal, dataset, progress)
+        event = "campaign_resumed" if resumed else "campaign_started"
         journal.append(
-            "campaign_started",
+            event,
             version=__version__,
+            mode=self.mode,
             config_hash=hashlib.sha256(spec.text.encode()).hexdigest(),
             config=spec.text,
             seeds={lv.sampler.name: getattr(s, "seed", None) for lv, s in zip(levels, samplers)},
         )
+        if resumed:
+            log.info("%s %s: %d runs already finished", self.mode, self.base, history.runs_finished)
+            for line in getattr(self, "_accepted_drift", []):
+                log.info("config change accepted: %s", line)
         parents: list[dict[str, Any]] = [{}]
-        runner: LevelRunner | None = None
-        interrupted = False
         try:
             for level, sampler in zip(levels, samplers):
-                runner = LevelRunner(
+                past = history.levels.get(level.index, LevelHistory())
+                points = [past.points[i] for i in sorted(past.points)]
+                restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
+                if self.mode == "extend":
+                    sampler.budget = len(points) + int(sampler.budget)
+                if self._stop_signal:
+                    raise Interrupted
+                self._runner = runner = LevelRunner(
                     level,
                     sampler,
                     [executors.get(entry) for entry in level.executors],
@@ -112,34 +212,57 @@ class Campaign:
                     self.data_dir,
                     parents,
                     tag_level=nested,
+                    history=past,
                 )
-                progress.add_total(runner.planned_chains)
-                log.info("level %d: %d runs planned", level.index, runner.planned_chains)
-                journal.append(
-                    "level_started", level=level.index, mode=runner.mode, parents=len(parents)
-                )
+                progress.add_total(runner.planned_chains - len(past.ended))
+                log.info("level %d: %d chains planned", level.index, runner.planned_chains)
                 finished = runner.run()
+                self._runner = None
                 journal.append("level_finished", level=level.index, rows=len(finished))
                 executors.release_after(level.index)
                 if nested:
-                    self._write_last_complete(finished, order)
+                    write_last_complete(self.base, [f.row for f in finished], order)
                 parents = self._next_parents(finished)
-        except KeyboardInterrupt:
-            interrupted = True
-            if runner is not None:
-                runner.cancel()
-            journal.append("interrupted")
-            raise
+        except Interrupted:
+            self._stop(executors, journal)
         finally:
             executors.close_all()
             progress.close()
             dataset.close()
-            if not interrupted:
+            if not self._stop_signal:
                 journal.append("campaign_finished", elapsed_sec=time.monotonic() - started)
             journal.close()
+        if self._stop_signal:
+            raise CampaignInterrupted(self._stop_signal, self._resume_hint(progress))
         log.info("%s", progress.summary())
         log.info("dataset: %s", self.base / DATASET_FILE)
         self._post_process()
+
+    def _build_sampler(self, entry: EntrySpec, history: CampaignHistory) -> Any:
+        """The sampler as configured; a seed drawn at the campaign's start is reused."""
+        recorded = history.seeds.get(entry.name)
+        if recorded is None or entry.options.get("seed") is not None:
+            return entry.build()
+        if not accepts_key(entry.cls, "seed"):
+            return entry.build()
+        options = {**copy.deepcopy(entry.options), "seed": recorded}
+        return EntrySpec(entry.kind, entry.name, entry.cls, options).build()
+
+    def _stop(self, executors: _SharedExecutors, journal: Journal) -> None:
+        name = signal.Signals(self._stop_signal).name if self._stop_signal else "stop"
+        log.warning("%s received: stopping; runs in progress will be redone on resume", name)
+        executors.abort_all()
+        journal.append("interrupted", signal=name)
+
+    def _resume_hint(self, progress: Progress) -> str:
+        name = signal.Signals(self._stop_signal).name
+        if self.spec.source == "<dict>":
+            how = "enchanted_surrogates.run(config, run_mode='resume')"
+        else:
+            how = f"enchanted run {self.spec.source} --resume"
+        return (
+            f"{name}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
+        )
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:
         """The rows the next level fans out from: the successful ones, unless told otherwise."""
@@ -147,17 +270,6 @@ class Campaign:
         if self.spec.config.supervisor.nested_failed_parents == "include":
             return rows
         return [row for row in rows if row.get("success")]
-
-    def _write_last_complete(self, finished: list[FinishedChain], order: ColumnOrder) -> None:
-        path = self.base / LAST_COMPLETE_FILE
-        tmp = path.with_suffix(".csv.tmp")
-        level_order = ColumnOrder(order.parameters, order.runners, levels=True)
-        level_order.outputs = list(order.outputs)
-        table = CsvDataset(tmp, level_order)
-        for chain in finished:
-            table.append(chain.row)
-        table.close()
-        tmp.replace(path)
 
     def _post_process(self) -> None:
         post = self.spec.config.post_processing
@@ -168,6 +280,26 @@ class Campaign:
         done = subprocess.run([str(script)], cwd=self.base, check=False)
         if done.returncode != 0:
             log.error("post-processing script %s exited with %d", script, done.returncode)
+
+
+class _SignalScope:
+    """SIGINT and SIGTERM (what SLURM sends at walltime) call `handler` while inside."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _SignalScope:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                self.previous[signum] = signal.signal(signum, self.handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, previous in self.previous.items():
+            signal.signal(signum, previous)
 
 
 class _SharedExecutors:
@@ -191,6 +323,11 @@ class _SharedExecutors:
             if last == level_index and name in self._built:
                 log.info("executor %s is no longer needed; closing it", name)
                 self._built.pop(name).close()
+
+    def abort_all(self) -> None:
+        for executor in self._built.values():
+            executor.abort()
+        self._built.clear()
 
     def close_all(self) -> None:
         for executor in self._built.values():

@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from typing import Any
 from enchanted_surrogates.config.spec import LevelSpec
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
+from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
 from enchanted_surrogates.supervisor.recorder import Recorder
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
@@ -47,6 +50,17 @@ def runner_spec(level: LevelSpec, stage: int) -> RunnerSpec:
     return RunnerSpec(name=entry.name, cls=entry.cls, kwargs=dict(entry.options), key=digest)
 
 
+def restore_sampler(sampler: Any, points: list[dict], results: list[dict]) -> None:
+    """Put a sampler where it was after asking `points` in an earlier run of the campaign."""
+    if not points:
+        return
+    if hasattr(sampler, "restore"):
+        sampler.restore(points, results)
+        return
+    while sampler.submitted < len(points) and sampler.get_next_samples():
+        pass  # an original-API sampler can only be wound forward by asking again
+
+
 def resolve_mode(level: LevelSpec, sampler: Any) -> str:
     """`auto` means async unless the sampler learns from results (or predates ask/tell)."""
     if level.mode != "auto":
@@ -61,8 +75,6 @@ class Chain:
 
     index: int  # the point's index within the level (the order it was asked)
     parent: int  # the parent row's index (0 at the first level)
-    batch: int
-    sample: int
 
 
 @dataclass
@@ -82,6 +94,7 @@ class LevelRunner:
         data_dir: Path,
         parents: list[dict[str, Any]],
         tag_level: bool,
+        history: LevelHistory | None = None,
     ) -> None:
         self.level = level
         self.sampler = sampler
@@ -92,15 +105,46 @@ class LevelRunner:
         self.tag_level = tag_level
         self.runners = [runner_spec(level, stage) for stage in range(len(level.runners))]
         self.mode = resolve_mode(level, sampler)
-        self.batch_size = int(getattr(sampler, "batch_size", None) or sampler.budget)
-        self.asked = 0
+        history = history or LevelHistory()
+        self.history = history
+        own_batch = int(getattr(sampler, "batch_size", None) or sampler.budget or 1)
+        self.batch_size = own_batch
+        # run directory names keep the batch size the level first ran with
+        self.naming_batch = history.batch_size or own_batch
+        self.asked = history.asked()
         self.stream = CompletionStream()
-        self.finished: list[FinishedChain] = []
+        self.finished = [FinishedChain(i, p, row) for (i, p), row in history.ended.items()]
         self._chains: dict[str, Chain] = {}
+        self._backlog = self._pending_work()
 
     @property
     def planned_chains(self) -> int:
-        return int(self.sampler.budget) * len(self.parents)
+        return max(int(self.sampler.budget), self.asked) * len(self.parents)
+
+    def _pending_work(self) -> Iterator[tuple[Chain, int, dict[str, Any]]]:
+        """Work an earlier run left: open chains first, then pairs never started
+        (points asked before, on parents that are new or were never reached)."""
+        history = self.history
+        for key in sorted(history.open):
+            chain = history.open[key]
+            if chain.parent < len(self.parents):
+                yield Chain(chain.index, chain.parent), chain.stage, chain.params
+        for index in sorted(history.points):
+            for parent_index, parent in enumerate(self.parents):
+                key = (index, parent_index)
+                if key not in history.ended and key not in history.open:
+                    yield Chain(index, parent_index), 0, {**parent, **history.points[index]}
+
+    def _start_backlog(self, limit: int | None) -> int:
+        started = 0
+        while limit is None or started < limit:
+            item = next(self._backlog, None)
+            if item is None:
+                break
+            chain, stage, params = item
+            self._submit(chain, stage, params, clean=True)
+            started += 1
+        return started
 
     def run(self) -> list[FinishedChain]:
         """Run the level to its budget; return its rows in (point, parent) order."""
@@ -113,6 +157,13 @@ class LevelRunner:
             " -> ".join(
                 f"{r.name}@{e.name}" for r, e in zip(self.level.runners, self.level.executors)
             ),
+        )
+        self.recorder.journal.append(
+            "level_started",
+            level=self.level.index,
+            batch_size=self.naming_batch,
+            parents=len(self.parents),
+            mode=self.mode,
         )
         if self.parents:
             if self.mode == "batch":
@@ -151,20 +202,27 @@ class LevelRunner:
             index = self.asked
             self.asked += 1
             self.recorder.journal.append("asked", level=self.level.index, index=index, point=point)
-            batch, position = divmod(index, self.batch_size)
             for parent_index, parent in enumerate(self.parents):
-                chain = Chain(index, parent_index, batch, parent_index * self.batch_size + position)
-                self._submit(chain, 0, {**parent, **point})
+                self._submit(Chain(index, parent_index), 0, {**parent, **point})
 
-    def _submit(self, chain: Chain, stage: int, params: dict[str, Any]) -> None:
-        name = run_name(self.level.index, chain.batch, chain.sample, stage)
+    def _submit(
+        self, chain: Chain, stage: int, params: dict[str, Any], clean: bool = False
+    ) -> None:
+        batch, position = divmod(chain.index, self.naming_batch)
+        sample = chain.parent * self.naming_batch + position
+        name = run_name(self.level.index, batch, sample, stage)
+        run_dir = self.data_dir / name
+        if clean:
+            shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         task = Task(
             run_id=name,
-            run_dir=str(self.data_dir / name),
+            run_dir=str(run_dir),
             params=params,
             runner=self.runners[stage],
             level=self.level.index,
             stage=stage,
+            index=chain.index,
+            parent=chain.parent,
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
@@ -193,6 +251,8 @@ class LevelRunner:
         first = self.executors[0]
         while True:
             free = first.capacity(eager=not learns)
+            if free > 0:
+                free -= self._start_backlog(free)
             if free > 0 and self._remaining() > 0:
                 points_wanted = max(1, -(-free // len(self.parents)))
                 self._start(self._ask(points_wanted))
@@ -207,6 +267,14 @@ class LevelRunner:
                     self._tell([row])
 
     def _run_batches(self) -> None:
+        self._start_backlog(None)
+        rows = []
+        while len(self.stream):
+            row = self._next_row()
+            if row is not None:
+                rows.append(row)
+        if rows:
+            self._tell(rows)
         while self._remaining() > 0:
             points = self._ask(self.batch_size)
             if not points:

@@ -43,6 +43,8 @@ class Recorder:
             run_id=task.run_id,
             level=task.level,
             stage=task.stage,
+            index=task.index,
+            parent=task.parent,
             run_dir=task.run_dir,
             params=task.params,
         )
@@ -56,7 +58,14 @@ class Recorder:
             row.update(extra)
         event = "finished" if result.success else "failed"
         self.journal.append(
-            event, run_id=task.run_id, level=task.level, stage=task.stage, final=final, row=row
+            event,
+            run_id=task.run_id,
+            level=task.level,
+            stage=task.stage,
+            index=task.index,
+            parent=task.parent,
+            final=final,
+            row=row,
         )
         if not final:
             return row

@@ -1,0 +1,84 @@
+"""Replay a journal into the state a campaign resumes from.
+
+Per level: the points asked (by index), the chains that ended (their dataset rows), and
+the chains still open, each with the stage to run next and its params: a stage that was
+submitted but never finished is run again with the same params in the same run
+directory; a stage whose predecessor finished but that was never submitted is submitted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from enchanted_surrogates.journal import read_journal
+
+
+@dataclass
+class OpenChain:
+    index: int
+    parent: int
+    stage: int
+    params: dict[str, Any]
+
+
+@dataclass
+class LevelHistory:
+    points: dict[int, dict[str, Any]] = field(default_factory=dict)
+    batch_size: int | None = None
+    parents: int = 0
+    ended: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    open: dict[tuple[int, int], OpenChain] = field(default_factory=dict)
+    finished: bool = False
+
+    def asked(self) -> int:
+        return len(self.points)
+
+
+@dataclass
+class CampaignHistory:
+    config_text: str = ""
+    seeds: dict[str, Any] = field(default_factory=dict)
+    levels: dict[int, LevelHistory] = field(default_factory=dict)
+    final_rows: list[dict[str, Any]] = field(default_factory=list)
+    runs_finished: int = 0
+
+    def level(self, index: int) -> LevelHistory:
+        return self.levels.setdefault(index, LevelHistory())
+
+
+def replay(path: str | Path) -> CampaignHistory:
+    """Read the journal once and return what was asked, what ended and what is open."""
+    history = CampaignHistory()
+    for event in read_journal(path):
+        kind = event["event"]
+        if kind == "campaign_started":
+            history.config_text = event.get("config", "")
+            history.seeds = event.get("seeds") or {}
+        elif kind == "level_started":
+            level = history.level(event["level"])
+            if level.batch_size is None:
+                level.batch_size = event.get("batch_size")
+            level.parents = event.get("parents", level.parents)
+        elif kind == "asked":
+            history.level(event["level"]).points[event["index"]] = event["point"]
+        elif kind == "submitted":
+            key = (event["index"], event["parent"])
+            level = history.level(event["level"])
+            if key not in level.ended:
+                level.open[key] = OpenChain(key[0], key[1], event["stage"], event["params"])
+        elif kind in ("finished", "failed"):
+            history.runs_finished += 1
+            level = history.level(event["level"])
+            key = (event["index"], event["parent"])
+            if event.get("final"):
+                level.open.pop(key, None)
+                if key not in level.ended:
+                    level.ended[key] = event["row"]
+                    history.final_rows.append(event["row"])
+            else:
+                level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
+        elif kind == "level_finished":
+            history.level(event["level"]).finished = True
+    return history
