@@ -33,14 +33,24 @@ def main() -> int:
         config = {
             "executors": {"pool": {"type": "LocalExecutor", "max_workers": args.workers}},
             "samplers": {
-                "points": {"type": "RandomSampler", "parameters": ["a", "b"],
-                           "bounds": [[0, 1], [0, 1]], "budget": args.samples, "seed": 0}
+                "points": {
+                    "type": "RandomSampler",
+                    "parameters": ["a", "b"],
+                    "bounds": [[0, 1], [0, 1]],
+                    "budget": args.samples,
+                    "seed": 0,
+                }
             },
             "runners": {"stage1": stage, "stage2": stage},
             "supervisor": {
                 "base_run_dir": where,
-                "run_order": [{"sampler": "points", "executor": ["pool", "pool"],
-                               "runner": ["stage1", "stage2"]}],
+                "run_order": [
+                    {
+                        "sampler": "points",
+                        "executor": ["pool", "pool"],
+                        "runner": ["stage1", "stage2"],
+                    }
+                ],
             },
             "logging": "WARNING",
         }
@@ -50,8 +60,9 @@ def main() -> int:
     assert len(df) == args.samples and df["success"].all()
     busy = float(df["runtime_sec_stage1"].sum() + df["runtime_sec_stage2"].sum())
     ideal = busy / args.workers
-    print(f"samples={args.samples} stages=2 workers={args.workers} "
-          f"sleep=[{args.low}, {args.high}] s")
+    print(
+        f"samples={args.samples} stages=2 workers={args.workers} sleep=[{args.low}, {args.high}] s"
+    )
     print(f"total busy time {busy:.2f} s -> ideal wall {ideal:.2f} s; measured wall {wall:.2f} s")
     print(f"ratio wall/ideal: {wall / ideal:.3f}  (target <= 1.15)")
     return 0

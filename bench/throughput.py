@@ -46,8 +46,13 @@ def campaign(tasks: int, workers: int, where: Path) -> float:
     config = {
         "executors": {"local": {"type": "LocalExecutor", "max_workers": workers}},
         "samplers": {
-            "random": {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0, 1]],
-                       "budget": tasks, "seed": 0}
+            "random": {
+                "type": "RandomSampler",
+                "parameters": ["x"],
+                "bounds": [[0, 1]],
+                "budget": tasks,
+                "seed": 0,
+            }
         },
         "runners": {"trivial": {"type": "trivial:TrivialRunner"}},
         "supervisor": {
@@ -80,12 +85,16 @@ def main() -> int:
     campaign_rate = args.tasks / best_campaign
     ratio = campaign_rate / bare_rate
     overhead_ms = (best_campaign - best_bare) / args.tasks * 1000
-    print(f"tasks={args.tasks} workers={args.workers} repeats={args.repeats} (best of), "
-          f"run dirs under {args.dir}")
+    print(
+        f"tasks={args.tasks} workers={args.workers} repeats={args.repeats} (best of), "
+        f"run dirs under {args.dir}"
+    )
     print(f"bare ProcessPoolExecutor: {bare_rate:10.0f} tasks/s ({best_bare:.2f} s)")
     print(f"enchanted campaign:       {campaign_rate:10.0f} tasks/s ({best_campaign:.2f} s)")
-    print(f"ratio campaign/bare: {ratio:.2f}  (target >= 0.33); "
-          f"extra cost per task: {overhead_ms:.2f} ms")
+    print(
+        f"ratio campaign/bare: {ratio:.2f}  (target >= 0.33); "
+        f"extra cost per task: {overhead_ms:.2f} ms"
+    )
     return 0
 
 

@@ -27,7 +27,7 @@ class OpenChain:
 class LevelHistory:
     points: dict[int, dict[str, Any]] = field(default_factory=dict)
     batch_size: int | None = None
-    parents: int = 0
+    parent_dirs: list[str] = field(default_factory=list)
     ended: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     open: dict[tuple[int, int], OpenChain] = field(default_factory=dict)
     finished: bool = False
@@ -60,7 +60,7 @@ def replay(path: str | Path) -> CampaignHistory:
             level = history.level(event["level"])
             if level.batch_size is None:
                 level.batch_size = event.get("batch_size")
-            level.parents = event.get("parents", level.parents)
+            level.parent_dirs = event.get("parent_dirs", level.parent_dirs)
         elif kind == "asked":
             history.level(event["level"]).points[event["index"]] = event["point"]
         elif kind == "submitted":

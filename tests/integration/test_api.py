@@ -19,7 +19,14 @@ def test_run_accepts_a_dict_and_returns_the_dataset_in_column_order(tmp_path):
     df = enchanted_surrogates.run(config)
     assert len(df) == 8
     assert list(df.columns) == [
-        "x", "y", "output", "success", "status", "error", "success_r1", "runtime_sec_r1",
+        "x",
+        "y",
+        "output",
+        "success",
+        "status",
+        "error",
+        "success_r1",
+        "runtime_sec_r1",
         "run_dir",
     ]
     assert (df["output"] - (df["x"] + df["y"])).abs().max() < 1e-12
@@ -42,24 +49,38 @@ def test_run_raises_config_error_and_refuses_non_empty_dir(tmp_path):
 
 
 def test_batch_mode_clips_the_last_partial_batch(tmp_path):
-    sampler = {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0, 1]],
-               "budget": 10, "batch_size": 4, "seed": 1}
-    config = basic_config(tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]},
-                          sampler, mode="batch")
+    sampler = {
+        "type": "RandomSampler",
+        "parameters": ["x"],
+        "bounds": [[0, 1]],
+        "budget": 10,
+        "batch_size": 4,
+        "seed": 1,
+    }
+    config = basic_config(
+        tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]}, sampler, mode="batch"
+    )
     df = enchanted_surrogates.run(config)
     assert len(df) == 10
     names = sorted(p.split("/")[-1] for p in df["run_dir"])
     assert names == sorted(
-        [f"d0_b0_s{i}_r0" for i in range(4)] + [f"d0_b1_s{i}_r0" for i in range(4)]
+        [f"d0_b0_s{i}_r0" for i in range(4)]
+        + [f"d0_b1_s{i}_r0" for i in range(4)]
         + ["d0_b2_s0_r0", "d0_b2_s1_r0"]
     )
 
 
 def test_async_mode_never_runs_more_than_the_budget(tmp_path):
-    sampler = {"type": "SobolSequenceSampler", "parameters": ["x"], "bounds": [[0, 1]],
-               "budget": 37, "seed": 5}
-    config = basic_config(tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]},
-                          sampler, mode="async")
+    sampler = {
+        "type": "SobolSequenceSampler",
+        "parameters": ["x"],
+        "bounds": [[0, 1]],
+        "budget": 37,
+        "seed": 5,
+    }
+    config = basic_config(
+        tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]}, sampler, mode="async"
+    )
     df = enchanted_surrogates.run(config)
     assert len(df) == 37 and df["x"].nunique() == 37
     events = [json.loads(x) for x in (tmp_path / "c" / "journal.jsonl").read_text().splitlines()]
@@ -67,8 +88,13 @@ def test_async_mode_never_runs_more_than_the_budget(tmp_path):
 
 
 def test_sampler_written_for_the_original_api_runs_in_batches(tmp_path):
-    sampler = {"type": "es_test_plugins:OriginalStyleSampler", "bounds": [[0, 1]],
-               "budget": 7, "parameters": ["x"], "batch_size": 3}
+    sampler = {
+        "type": "es_test_plugins:OriginalStyleSampler",
+        "bounds": [[0, 1]],
+        "budget": 7,
+        "parameters": ["x"],
+        "batch_size": 3,
+    }
     config = basic_config(tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]}, sampler)
     df = enchanted_surrogates.run(config)
     assert len(df) == 7
@@ -78,16 +104,21 @@ def test_sampler_written_for_the_original_api_runs_in_batches(tmp_path):
 
 def test_learning_sampler_in_async_mode_is_told_each_result_as_it_arrives(tmp_path):
     sampler = {"type": "es_test_plugins:RecordingLearner", "parameters": ["x"], "budget": 6}
-    config = basic_config(tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]},
-                          sampler, mode="async")
+    config = basic_config(
+        tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]}, sampler, mode="async"
+    )
     df = enchanted_surrogates.run(config)
     assert len(df) == 6
     assert RecordingLearner.told_batches == [1] * 6
 
 
 def test_learning_sampler_defaults_to_batch_mode(tmp_path):
-    sampler = {"type": "es_test_plugins:RecordingLearner", "parameters": ["x"], "budget": 6,
-               "batch_size": 4}
+    sampler = {
+        "type": "es_test_plugins:RecordingLearner",
+        "parameters": ["x"],
+        "budget": 6,
+        "batch_size": 4,
+    }
     config = basic_config(tmp_path / "c", {"type": "SumRunner", "params_to_sum": ["x"]}, sampler)
     enchanted_surrogates.run(config)
     assert RecordingLearner.told_batches == [4, 2]
@@ -95,10 +126,18 @@ def test_learning_sampler_defaults_to_batch_mode(tmp_path):
 
 def test_header_grows_when_a_later_run_brings_new_outputs(tmp_path):
     # batch mode: the whole first batch fails, so its rows have no output column yet
-    sampler = {"type": "ArraySampler", "parameters": ["x"],
-               "values": [[0.9, 0.8, 0.1, 0.2]], "batch_size": 2}
-    config = basic_config(tmp_path / "c", {"type": "es_test_plugins:RaisingRunner",
-                                           "threshold": 0.5}, sampler, mode="batch")
+    sampler = {
+        "type": "ArraySampler",
+        "parameters": ["x"],
+        "values": [[0.9, 0.8, 0.1, 0.2]],
+        "batch_size": 2,
+    }
+    config = basic_config(
+        tmp_path / "c",
+        {"type": "es_test_plugins:RaisingRunner", "threshold": 0.5},
+        sampler,
+        mode="batch",
+    )
     df = enchanted_surrogates.run(config)
     assert list(df["status"]) == ["FAILED", "FAILED", "SUCCESS", "SUCCESS"]
     assert df["output"].isna().tolist() == [True, True, False, False]

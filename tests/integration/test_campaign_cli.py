@@ -22,8 +22,13 @@ def test_quickstart_leaves_64_successful_rows_and_every_output_file(tmp_path, cl
     exe = shutil.which("enchanted")
     assert exe, "the console script `enchanted` is not installed"
     done = subprocess.run(
-        [exe, "run", "quickstart.yaml"], cwd=tmp_path, env=cli_env,
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120,
+        [exe, "run", "quickstart.yaml"],
+        cwd=tmp_path,
+        env=cli_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     base = tmp_path / "runs" / "quickstart"
@@ -32,8 +37,13 @@ def test_quickstart_leaves_64_successful_rows_and_every_output_file(tmp_path, cl
     assert (df["status"] == "SUCCESS").all() and df["success"].all()
     assert list(df.columns[:3]) == ["x", "y", "output"]
     assert df.columns[-1] == "run_dir"
-    for column in ("success", "status", "error", "success_double_gaussian",
-                   "runtime_sec_double_gaussian"):
+    for column in (
+        "success",
+        "status",
+        "error",
+        "success_double_gaussian",
+        "runtime_sec_double_gaussian",
+    ):
         assert column in df.columns
     assert (base / "config" / "quickstart.yaml").read_text() == (
         REPO / "examples" / "quickstart.yaml"
@@ -52,12 +62,18 @@ def test_quickstart_leaves_64_successful_rows_and_every_output_file(tmp_path, cl
 
 
 def test_python_m_and_console_script_give_the_same_dataset(tmp_path, enchanted, cli_env):
-    config = write_config(tmp_path / "c.yaml", basic_config(
-        "out_a", {"type": "SumRunner", "params_to_sum": ["x", "y"]}))
+    config = write_config(
+        tmp_path / "c.yaml",
+        basic_config("out_a", {"type": "SumRunner", "params_to_sum": ["x", "y"]}),
+    )
     assert enchanted("run", config, cwd=tmp_path).returncode == 0
     done = subprocess.run(
         [shutil.which("enchanted"), "run", str(config), "--base-run-dir", "out_b"],
-        cwd=tmp_path, env=cli_env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     a = pd.read_csv(tmp_path / "out_a" / "enchanted_dataset.csv").sort_values("x")
@@ -72,8 +88,9 @@ def test_fresh_run_into_non_empty_dir_is_refused_until_force(tmp_path, enchanted
     base = tmp_path / "campaign"
     base.mkdir()
     (base / "precious.txt").write_text("a day of simulations")
-    config = write_config(tmp_path / "c.yaml", basic_config(
-        base, {"type": "SumRunner", "params_to_sum": ["x"]}))
+    config = write_config(
+        tmp_path / "c.yaml", basic_config(base, {"type": "SumRunner", "params_to_sum": ["x"]})
+    )
     refused = enchanted("run", config, cwd=tmp_path)
     assert refused.returncode == 2
     assert "run_mode: resume" in refused.stderr and "--force" in refused.stderr
@@ -89,42 +106,78 @@ def test_fresh_run_into_non_empty_dir_is_refused_until_force(tmp_path, enchanted
 ORIGINAL_CONFIGS = {
     "example_runner_random": {
         "executors": {"e1": {"type": "LocalExecutor"}},
-        "samplers": {"s1": {"type": "RandomSampler", "bounds": [[0.0, 1.0], [0.0, 10.0]],
-                            "budget": 4, "parameters": ["c1", "c2"]}},
+        "samplers": {
+            "s1": {
+                "type": "RandomSampler",
+                "bounds": [[0.0, 1.0], [0.0, 10.0]],
+                "budget": 4,
+                "parameters": ["c1", "c2"],
+            }
+        },
         "runners": {"r1": {"type": "ExampleRunner", "other_params": {}}},
-        "supervisor": {"base_run_dir": "data_dir/local",
-                       "run_order": [{"executor": "e1", "sampler": "s1", "runner": "r1"}]},
+        "supervisor": {
+            "base_run_dir": "data_dir/local",
+            "run_order": [{"executor": "e1", "sampler": "s1", "runner": "r1"}],
+        },
         "logging": "INFO",
     },
     "grid_sum": {
         "executors": {"code1_executor": {"type": "LocalExecutor"}},
-        "samplers": {"code1_sampler": {"type": "GridSampler", "bounds": [[-5, 5], [0, 1]],
-                                       "parameters": ["c1", "c2"], "num_samples": 2}},
+        "samplers": {
+            "code1_sampler": {
+                "type": "GridSampler",
+                "bounds": [[-5, 5], [0, 1]],
+                "parameters": ["c1", "c2"],
+                "num_samples": 2,
+            }
+        },
         "runners": {"code1_runner": {"type": "SumRunner", "params_to_sum": ["c1", "c2"]}},
-        "supervisor": {"base_run_dir": "data_dir/grid",
-                       "run_order": [{"sampler": "code1_sampler", "executor": "code1_executor",
-                                      "runner": "code1_runner"}]},
+        "supervisor": {
+            "base_run_dir": "data_dir/grid",
+            "run_order": [
+                {"sampler": "code1_sampler", "executor": "code1_executor", "runner": "code1_runner"}
+            ],
+        },
     },
     "double_gaussian_random": {
         "executors": {"e1": {"type": "LocalExecutor"}},
-        "samplers": {"s1": {"type": "RandomSampler", "bounds": [[0.0, 1.0], [0.0, 1.0]],
-                            "budget": 5, "parameters": ["x", "y"]}},
-        "runners": {"r1": {"type": "SyntheticDoubleGaussianRunner", "dimensions": 2,
-                           "other_params": {}}},
-        "supervisor": {"base_run_dir": "data_dir/sdg", "run_mode": "fresh", "save_files": "all",
-                       "run_order": [{"executor": "e1", "sampler": "s1", "runner": "r1"}]},
+        "samplers": {
+            "s1": {
+                "type": "RandomSampler",
+                "bounds": [[0.0, 1.0], [0.0, 1.0]],
+                "budget": 5,
+                "parameters": ["x", "y"],
+            }
+        },
+        "runners": {
+            "r1": {"type": "SyntheticDoubleGaussianRunner", "dimensions": 2, "other_params": {}}
+        },
+        "supervisor": {
+            "base_run_dir": "data_dir/sdg",
+            "run_mode": "fresh",
+            "save_files": "all",
+            "run_order": [{"executor": "e1", "sampler": "s1", "runner": "r1"}],
+        },
         "storage": {"type": "None"},
     },
     "oldest_single_sections": {
         "executor": {"type": "LocalExecutor", "base_run_dir": "data_dir/oldest"},
-        "sampler": {"type": "RandomSampler", "bounds": [[0.0, 1.0], [0.0, 10.0]],
-                    "budget": 3, "parameters": ["c1", "c2"]},
+        "sampler": {
+            "type": "RandomSampler",
+            "bounds": [[0.0, 1.0], [0.0, 10.0]],
+            "budget": 3,
+            "parameters": ["c1", "c2"],
+        },
         "runner": {"type": "ExampleRunner", "parameter_mode": 0, "other_params": {}},
         "log_level": "debug",
     },
 }
-EXPECTED_ROWS = {"example_runner_random": 4, "grid_sum": 4, "double_gaussian_random": 5,
-                 "oldest_single_sections": 3}
+EXPECTED_ROWS = {
+    "example_runner_random": 4,
+    "grid_sum": 4,
+    "double_gaussian_random": 5,
+    "oldest_single_sections": 3,
+}
 
 
 @pytest.mark.parametrize("name", sorted(ORIGINAL_CONFIGS))
@@ -133,7 +186,8 @@ def test_configs_written_for_the_original_run_unchanged(name, tmp_path, enchante
     done = enchanted("run", config, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     base = tmp_path / (ORIGINAL_CONFIGS[name].get("supervisor") or {}).get(
-        "base_run_dir", "data_dir/oldest")
+        "base_run_dir", "data_dir/oldest"
+    )
     df = pd.read_csv(base / "enchanted_dataset.csv")
     assert len(df) == EXPECTED_ROWS[name]
     assert (df["status"] == "SUCCESS").all()
@@ -149,8 +203,12 @@ def test_grid_sum_outputs_are_the_sums(tmp_path, enchanted):
 
 
 def test_raising_runner_gives_failed_rows_and_the_campaign_finishes(tmp_path, enchanted):
-    config = write_config(tmp_path / "c.yaml", basic_config(
-        tmp_path / "camp", {"type": "es_test_plugins:RaisingRunner", "threshold": 0.5}))
+    config = write_config(
+        tmp_path / "c.yaml",
+        basic_config(
+            tmp_path / "camp", {"type": "es_test_plugins:RaisingRunner", "threshold": 0.5}
+        ),
+    )
     done = enchanted("run", config, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     df = pd.read_csv(tmp_path / "camp" / "enchanted_dataset.csv")
@@ -166,8 +224,10 @@ def test_raising_runner_gives_failed_rows_and_the_campaign_finishes(tmp_path, en
 
 
 def test_runner_without_success_key_gives_failed_rows(tmp_path, enchanted):
-    config = write_config(tmp_path / "c.yaml", basic_config(
-        tmp_path / "camp", {"type": "es_test_plugins:NoSuccessRunner"}))
+    config = write_config(
+        tmp_path / "c.yaml",
+        basic_config(tmp_path / "camp", {"type": "es_test_plugins:NoSuccessRunner"}),
+    )
     assert enchanted("run", config, cwd=tmp_path).returncode == 0
     df = pd.read_csv(tmp_path / "camp" / "enchanted_dataset.csv")
     assert (df["status"] == "FAILED").all()
@@ -175,6 +235,10 @@ def test_runner_without_success_key_gives_failed_rows(tmp_path, enchanted):
 
 
 def test_module_entry_point_prints_version():
-    done = subprocess.run([sys.executable, "-m", "enchanted_surrogates", "--version"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "enchanted_surrogates", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0 and done.stdout.startswith("enchanted ")

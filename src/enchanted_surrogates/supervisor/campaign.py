@@ -104,10 +104,11 @@ class Campaign:
         try:
             if resuming:
                 history = replay(journal)
-                self._check_drift(history)
-                return history
-            if self.mode != "fresh":
-                log.info("nothing to %s in %s: starting fresh", self.mode, self.base)
+                if history.config_text:
+                    self._check_drift(history)
+                    self._make_folders()
+                    return history
+                # stopped before its first event reached the disk: nothing ran, start over
             self._prepare_fresh(leftovers)
             return None
         except BaseException:
@@ -125,11 +126,18 @@ class Campaign:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-        for folder in (self.base, self.data_dir, self.log_dir, self.base / "config"):
-            folder.mkdir(parents=True, exist_ok=True)
+        self.base.mkdir(parents=True, exist_ok=True)
+        # the journal exists before anything else, so a campaign killed while starting up
+        # is recognised as one by --resume (and simply started over)
+        (self.base / JOURNAL_FILE).touch()
+        self._make_folders()
         if not self._lock.held:
             self._lock.acquire()
         (self.base / "config" / self.spec.config_name).write_text(self.spec.text)
+
+    def _make_folders(self) -> None:
+        for folder in (self.base, self.data_dir, self.log_dir, self.base / "config"):
+            folder.mkdir(parents=True, exist_ok=True)
 
     def _check_drift(self, history: CampaignHistory) -> None:
         try:
@@ -210,7 +218,7 @@ class Campaign:
                     [executors.get(entry) for entry in level.executors],
                     recorder,
                     self.data_dir,
-                    parents,
+                    _stable_order(parents, past.parent_dirs),
                     tag_level=nested,
                     history=past,
                 )
@@ -280,6 +288,18 @@ class Campaign:
         done = subprocess.run([str(script)], cwd=self.base, check=False)
         if done.returncode != 0:
             log.error("post-processing script %s exited with %d", script, done.returncode)
+
+
+def _stable_order(parents: list[dict[str, Any]], known: list[str]) -> list[dict[str, Any]]:
+    """Parents at the positions an earlier run gave them, new ones after; a chain's parent
+    is recorded by position, so positions must never move between runs."""
+    if not known:
+        return parents
+    position = {run_dir: i for i, run_dir in enumerate(known)}
+    old = [p for p in parents if p.get("run_dir") in position]
+    old.sort(key=lambda p: position[p.get("run_dir")])
+    new = [p for p in parents if p.get("run_dir") not in position]
+    return old + new
 
 
 class _SignalScope:

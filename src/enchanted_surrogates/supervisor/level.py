@@ -162,7 +162,7 @@ class LevelRunner:
             "level_started",
             level=self.level.index,
             batch_size=self.naming_batch,
-            parents=len(self.parents),
+            parent_dirs=[parent.get("run_dir") for parent in self.parents],
             mode=self.mode,
         )
         if self.parents:

@@ -9,16 +9,33 @@ from enchanted_surrogates.storage.csv_dataset import CsvDataset
 
 
 def _row(x, **extra):
-    return {"x": x, **extra, "success": "output" in extra, "status": "S", "error": "",
-            "success_r": True, "runtime_sec_r": 0.1, "run_dir": f"d/{x}"}
+    return {
+        "x": x,
+        **extra,
+        "success": "output" in extra,
+        "status": "S",
+        "error": "",
+        "success_r": True,
+        "runtime_sec_r": 0.1,
+        "run_dir": f"d/{x}",
+    }
 
 
 def test_columns_are_parameters_outputs_bookkeeping_then_run_dir():
     order = ColumnOrder(["x", "y"], ["r1", "r2"])
     order.add({"y": 1, "out": 2, "x": 3, "run_dir": "d"})
     assert order.columns() == [
-        "x", "y", "out", "success", "status", "error", "success_r1", "success_r2",
-        "runtime_sec_r1", "runtime_sec_r2", "run_dir",
+        "x",
+        "y",
+        "out",
+        "success",
+        "status",
+        "error",
+        "success_r1",
+        "success_r2",
+        "runtime_sec_r1",
+        "runtime_sec_r2",
+        "run_dir",
     ]
 
 
@@ -30,8 +47,17 @@ def test_header_widens_and_earlier_rows_keep_their_values(tmp_path):
     dataset.append(_row(3.0, output=9.0))
     dataset.close()
     df = pd.read_csv(path)
-    assert list(df.columns) == ["x", "error_code", "output", "success", "status", "error",
-                                "success_r", "runtime_sec_r", "run_dir"]
+    assert list(df.columns) == [
+        "x",
+        "error_code",
+        "output",
+        "success",
+        "status",
+        "error",
+        "success_r",
+        "runtime_sec_r",
+        "run_dir",
+    ]
     assert df["x"].tolist() == [1.0, 2.0, 3.0]
     assert df["output"].isna().tolist() == [True, True, False]
     assert df.loc[1, "error_code"] == 7
