@@ -253,14 +253,20 @@ def test_extend_grows_every_level_of_a_three_level_campaign(tmp_path, enchanted)
 def test_resume_with_a_raised_budget_adds_exactly_the_difference(tmp_path, enchanted):
     base = tmp_path / "camp"
     config = single(base, seed=5)
-    config["samplers"]["s"]["budget"] = 10
+    config["samplers"]["s"].update(budget=10, batch_size=4)
     assert _run(enchanted, tmp_path, config).returncode == 0
-    config["samplers"]["s"]["budget"] = 15
+    # a different batch size on resume changes neither the points nor the run dir names
+    config["samplers"]["s"].update(budget=15, batch_size=3)
     done = _run(enchanted, tmp_path, config, "--resume")
     assert done.returncode == 0, done.stderr
     df = pd.read_csv(base / "enchanted_dataset.csv")
-    assert len(df) == 15 and df["x"].is_unique
+    assert len(df) == 15 and df["x"].is_unique and df["run_dir"].is_unique
     assert sum(e["event"] == "submitted" for e in _events(base)) == 15
+    assert sorted(df["x"]) == pytest.approx(expected_points(config)[0])
+    assert sorted(df["run_dir"].str.split("/").str[-1]) == sorted(
+        f"d0_b{i // 4}_s{i % 4}_r0" for i in range(15)
+    )
+    assert_each_run_once(base)
 
 
 def test_changed_bounds_are_refused_and_changed_workers_accepted(tmp_path, enchanted):
@@ -364,3 +370,28 @@ def test_fresh_start_creates_the_journal_before_anything_else(tmp_path):
         assert {p.name for p in base.iterdir()} >= {"journal.jsonl", "data", "logs", "config"}
     finally:
         campaign._lock.release()
+
+
+def test_a_second_sigint_exits_at_once_and_the_journal_stays_readable(tmp_path, cli_env):
+    base = tmp_path / "camp"
+    config = single(base, seed=4)
+    config["samplers"]["s"]["budget"] = 4
+    config["runners"]["r"]["sleep"] = 30.0
+    path = write_config(tmp_path / "c.yaml", config)
+    process = start(path, cli_env)
+    deadline = time.monotonic() + 60
+    while not any(e["event"] == "submitted" for e in _events(base)):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    process.send_signal(signal.SIGINT)
+    process.communicate(timeout=10)
+    assert process.returncode == 130
+    events = _events(base)  # parses every complete line; a torn tail is ignored
+    assert events[0]["event"] == "campaign_started"
+    config["runners"]["r"]["sleep"] = 0.0
+    write_config(path, config)
+    done = start(path, cli_env, "--resume")
+    _, err = done.communicate(timeout=120)
+    assert done.returncode == 0, err
+    assert len(pd.read_csv(base / "enchanted_dataset.csv")) == 4
