@@ -25,6 +25,9 @@ _EXPORTS = {
     "Runner": "enchanted_surrogates.runners.base_runner",
     "Sampler": "enchanted_surrogates.samplers.base",
     "Status": "enchanted_surrogates.status",
+    "AbortCampaign": "enchanted_surrogates.run_errors",
+    "CampaignAborted": "enchanted_surrogates.supervisor.policies",
+    "secret": "enchanted_surrogates.secrets",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from enchanted_surrogates.config import load_spec
+from enchanted_surrogates.secrets import load_secrets
 from enchanted_surrogates.supervisor import Campaign
 
 
@@ -17,12 +18,17 @@ def run(
     run_mode: str | None = None,
     force: bool = False,
     verbose: bool = False,
+    secrets: str | Path | dict | None = None,
 ) -> pd.DataFrame:
     """Validate and run a campaign; return its dataset, one row per run.
 
     Raises `ConfigError` for a bad config, `CampaignRefused` when `base_run_dir` already
     holds data (pass `force=True` to delete it, or `run_mode="resume"` to continue it) and
-    `CampaignInterrupted` after SIGINT/SIGTERM. `verbose` echoes the log to the console.
+    `CampaignInterrupted` after SIGINT/SIGTERM, `CampaignAborted` when a failure policy
+    stops it. `secrets` is a secrets file (INI/YAML) or its sections as a dict.
+    `verbose` echoes the log to the console.
     """
     spec = load_spec(config, base_run_dir=base_run_dir, run_mode=run_mode)
-    return Campaign(spec, force=force, console=verbose).run()
+    if secrets is not None and not isinstance(secrets, dict):
+        secrets = load_secrets(secrets)
+    return Campaign(spec, force=force, console=verbose, secrets=secrets).run()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from enchanted_surrogates import __version__
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 
-EXIT_OK, EXIT_USAGE = 0, 2
+EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -40,6 +40,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_const",
         const="extend",
         help="run every sampler's budget again on top of what is recorded",
+    )
+    run.add_argument(
+        "--secrets",
+        metavar="FILE",
+        help="INI or YAML file of credentials for the runners; never written out",
     )
     verbosity = run.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
@@ -100,14 +105,24 @@ def _validate(spec: CampaignSpec) -> int:
 
 
 def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
+    from enchanted_surrogates.secrets import SecretsError, load_secrets
     from enchanted_surrogates.supervisor import Campaign, CampaignInterrupted, CampaignRefused
+    from enchanted_surrogates.supervisor.policies import CampaignAborted
 
     if args.quiet:
         spec = _with_level(spec, "WARNING")
     elif args.verbose:
         spec = _with_level(spec, "DEBUG")
     try:
-        dataset = Campaign(spec, force=args.force).run()
+        secrets = load_secrets(args.secrets) if args.secrets else {}
+    except SecretsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        dataset = Campaign(spec, force=args.force, secrets=secrets).run()
+    except CampaignAborted as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return EXIT_ABORTED
     except CampaignRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

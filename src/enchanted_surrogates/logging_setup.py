@@ -6,6 +6,8 @@ import logging
 import sys
 from pathlib import Path
 
+from enchanted_surrogates.secrets import RedactFilter
+
 LOGGER = "enchanted_surrogates"
 
 
@@ -45,6 +47,7 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handlers.append(stream)
     for handler in handlers:
+        handler.addFilter(RedactFilter())
         logger.addHandler(handler)
     return handlers
 

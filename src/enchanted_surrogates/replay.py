@@ -21,6 +21,7 @@ class OpenChain:
     parent: int
     stage: int
     params: dict[str, Any]
+    attempt: int = 1
 
 
 @dataclass
@@ -67,7 +68,13 @@ def replay(path: str | Path) -> CampaignHistory:
             key = (event["index"], event["parent"])
             level = history.level(event["level"])
             if key not in level.ended:
-                level.open[key] = OpenChain(key[0], key[1], event["stage"], event["params"])
+                level.open[key] = OpenChain(
+                    key[0], key[1], event["stage"], event["params"], event.get("attempt", 1)
+                )
+        elif kind == "retry":
+            chain = history.level(event["level"]).open.get((event["index"], event["parent"]))
+            if chain is not None:
+                chain.attempt = event["attempt"] + 1
         elif kind in ("finished", "failed"):
             history.runs_finished += 1
             level = history.level(event["level"])

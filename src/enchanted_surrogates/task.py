@@ -23,6 +23,9 @@ class RunnerSpec:
     cls: type
     kwargs: dict[str, Any]
     key: str
+    timeout: float | None = None
+    memory_limit: float | None = None  # megabytes
+    secrets: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Task:
     stage: int = 0
     index: int = 0  # the point's index within its level
     parent: int = 0  # the parent row's index (0 at the first level)
+    attempt: int = 1
     write_datapoint: bool = True
 
 
@@ -52,6 +56,7 @@ class RunResult:
     runtime_sec: float = 0.0
     started_at: float = 0.0
     ended_at: float = 0.0
+    abort: bool = False  # the runner raised AbortCampaign
 
     @property
     def success(self) -> bool:

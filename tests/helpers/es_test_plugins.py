@@ -138,3 +138,78 @@ class CountingRunner(Runner):
             handle.write(f"{os.getpid()}\n")
         time.sleep(self.sleep)
         return {"output": float(params.get("output", 0.0)) + params["x"], "success": True}
+
+
+class HangRunner(Runner):
+    """Starts a grandchild process and hangs; records the grandchild's pid in its run dir."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import subprocess
+        import time
+
+        child = subprocess.Popen(["sleep", "300"])
+        with open(os.path.join(run_dir, "grandchild.pid"), "w") as handle:
+            handle.write(str(child.pid))
+        time.sleep(300)
+        return {"success": True}
+
+
+class HogRunner(Runner):
+    """Allocates `megabytes` of memory."""
+
+    def __init__(self, megabytes: int = 2048) -> None:
+        self.megabytes = megabytes
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        block = bytearray(self.megabytes * 1024 * 1024)
+        return {"output": len(block), "success": True}
+
+
+class SegfaultRunner(Runner):
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGSEGV)
+        return {"success": True}
+
+
+class FlakyRunner(Runner):
+    """Crashes on the first attempt in a run dir, succeeds on the next (a marker file)."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        from enchanted_surrogates.run_errors import RunCrashed
+
+        marker = os.path.join(run_dir, "tried")
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            raise RunCrashed("first attempt crashes")
+        return {"output": params["x"], "success": True}
+
+
+class AbortingRunner(Runner):
+    """Raises AbortCampaign for x above `above`."""
+
+    def __init__(self, above: float = 0.5) -> None:
+        self.above = above
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        from enchanted_surrogates.run_errors import AbortCampaign
+
+        if params["x"] > self.above:
+            raise AbortCampaign("the licence server is gone")
+        return {"output": params["x"], "success": True}
+
+
+class LeakyRunner(Runner):
+    """Tries every way to leak a secret: an output, an error message, a log line."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import logging
+
+        from enchanted_surrogates.secrets import secret
+
+        token = secret("licence", "token")
+        logging.getLogger("enchanted_surrogates.user").warning("using %s", token)
+        if params["x"] > 0.5:
+            raise RuntimeError(f"server rejected token {token}")
+        return {"echo": f"token={token}", "output": params["x"], "success": True}

@@ -47,6 +47,34 @@ class RunOrderEntry(_Strict):
         return self
 
 
+RetryStatus = Literal["FAILED", "CRASHED", "TIMEOUT", "MEMOUT"]
+
+
+class RetryPolicy(_Strict):
+    """Run a run again, in the same run dir with the same params, when it ends like this."""
+
+    retries: int = Field(default=0, ge=0, description="Extra attempts after the first.")
+    retry_on: list[RetryStatus] = Field(
+        default_factory=lambda: ["CRASHED", "TIMEOUT"],
+        description="Statuses that trigger a retry.",
+    )
+
+
+class RunnerLimits(RetryPolicy):
+    """Framework keys of a runner entry, taken out before the runner class sees its keys.
+
+    With a limit set, the runner runs in a child process of its own (process group, memory
+    rlimit), so a hang or a memory blow-up ends that run only.
+    """
+
+    timeout: float | None = Field(default=None, gt=0, description="Seconds; then TIMEOUT.")
+    memory_limit: float | None = Field(
+        default=None, gt=0, description="Megabytes of address space; beyond it MEMOUT."
+    )
+    retries: int | None = Field(default=None, ge=0, description="Overrides supervisor.retries.")
+    retry_on: list[RetryStatus] | None = None
+
+
 class SupervisorConfig(_Strict):
     """Where the campaign lives and in which order its levels run."""
 
@@ -62,6 +90,20 @@ class SupervisorConfig(_Strict):
     save_files_list: list[str] = Field(default_factory=list)
     local_storage: str | None = None
     summary_datatype: Literal["csv", "parquet", "both"] = "csv"
+    retries: int = Field(default=0, ge=0, description="Default extra attempts per run.")
+    retry_on: list[RetryStatus] = Field(default_factory=lambda: ["CRASHED", "TIMEOUT"])
+    max_failure_rate: float | None = Field(
+        default=None,
+        gt=0,
+        le=1,
+        description="Abort when more than this fraction of the finished runs failed...",
+    )
+    failure_rate_min_runs: int = Field(
+        default=20, ge=1, description="...once at least this many runs have finished."
+    )
+    abort_on_first_failure: bool = Field(
+        default=False, description="The first failed run stops the campaign (a broken setup)."
+    )
     nested_failed_parents: Literal["skip", "include"] = Field(
         default="skip",
         description="Whether failed rows of a level still fan out into the next level.",

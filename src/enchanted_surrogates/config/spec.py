@@ -20,7 +20,7 @@ from enchanted_surrogates.config import options as opts
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem, did_you_mean
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.config.loading import LineMap, read_config_file
-from enchanted_surrogates.config.models import CampaignConfig, Mode
+from enchanted_surrogates.config.models import CampaignConfig, Mode, RunnerLimits
 from enchanted_surrogates.config.registry import ResolveError, resolve
 
 SECTIONS = {"executors": "executor", "samplers": "sampler", "runners": "runner"}
@@ -37,6 +37,7 @@ class EntrySpec:
     name: str
     cls: type
     options: dict[str, Any]
+    limits: RunnerLimits = field(default_factory=RunnerLimits)
 
     def build(self) -> Any:
         with warnings.catch_warnings():
@@ -165,7 +166,9 @@ class _Checker:
             self.add((*path, "type"), f"'{entry['type']}' is not {_KIND_NEEDS[section]}")
             return None
         options = {k: v for k, v in entry.items() if k != "type"}
+        limits = RunnerLimits()
         if section == "runners":
+            limits = self._take_limits(options, path)
             for key in DEPRECATED_RUNNER_KEYS:
                 if key in options and not opts.accepts_key(cls, key):
                     options.pop(key)
@@ -178,9 +181,21 @@ class _Checker:
             self.add(problem.path, problem.message)
         if problems:
             return None
-        spec = EntrySpec(kind, name, cls, opts.coerced_options(cls, options))
+        spec = EntrySpec(kind, name, cls, opts.coerced_options(cls, options), limits)
         self._try_build(spec, path)
         return spec
+
+    def _take_limits(self, options: dict[str, Any], path: Path) -> RunnerLimits:
+        """Move the framework keys (timeout, memory_limit, retries, retry_on) out of a
+        runner entry and validate them; the runner class never sees them."""
+        keys = {k: options.pop(k) for k in list(options) if k in RunnerLimits.model_fields}
+        try:
+            return RunnerLimits.model_validate(keys)
+        except ValidationError as exc:
+            for error in exc.errors():
+                problem = opts.problem_from_error(error, path, RunnerLimits, RunnerLimits)
+                self.add(problem.path, problem.message)
+            return RunnerLimits()
 
     def _try_build(self, spec: EntrySpec, path: Path) -> None:
         """Build the object once, so errors its constructor raises are config errors too."""

@@ -12,6 +12,9 @@ import time
 import traceback
 from typing import Any
 
+from enchanted_surrogates import secrets
+from enchanted_surrogates.executors.limits import ChildFailure, run_limited
+from enchanted_surrogates.run_errors import AbortCampaign, RunError
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
 
@@ -31,30 +34,51 @@ def get_runner(spec: RunnerSpec) -> Any:
 
 def run_task(task: Task) -> RunResult:
     """Run one task; every way it can go wrong becomes a status, never an exception."""
+    spec = task.runner
+    secrets.install(spec.secrets)
     started = time.time()
     t0 = time.perf_counter()
     try:
         os.makedirs(task.run_dir, exist_ok=True)
-        runner = get_runner(task.runner)
-        raw = runner.single_code_run(task.run_dir, dict(task.params))
+        runner = get_runner(spec)
+        if spec.timeout or spec.memory_limit:
+            raw = run_limited(
+                runner, task.run_dir, dict(task.params), spec.timeout, spec.memory_limit
+            )
+        else:
+            raw = runner.single_code_run(task.run_dir, dict(task.params))
         outputs, status, error = check_outputs(raw)
+        result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
         if isinstance(exc, KeyboardInterrupt):
             raise
-        result = RunResult(
-            run_id=task.run_id,
-            status=Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
-            traceback=traceback.format_exc(),
-        )
-    else:
-        result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
+        result = _failure(task, exc)
     result.runtime_sec = time.perf_counter() - t0
     result.started_at = started
     result.ended_at = time.time()
+    _redact(result)
     if task.write_datapoint:
         _write_datapoint(task, result)
     return result
+
+
+def _failure(task: Task, exc: BaseException) -> RunResult:
+    """The result of a run that raised: its status, message and traceback."""
+    tb = exc.child_traceback if isinstance(exc, ChildFailure) else traceback.format_exc()
+    if isinstance(exc, AbortCampaign):
+        return RunResult(
+            task.run_id, Status.FAILED, error=f"AbortCampaign: {exc}", traceback=tb, abort=True
+        )
+    if isinstance(exc, RunError):
+        return RunResult(task.run_id, exc.status, error=str(exc), traceback=tb)
+    return RunResult(task.run_id, Status.FAILED, error=f"{type(exc).__name__}: {exc}", traceback=tb)
+
+
+def _redact(result: RunResult) -> None:
+    """Secrets never leave the worker inside a message or an output."""
+    result.error = secrets.redact(result.error)
+    result.traceback = secrets.redact(result.traceback)
+    result.outputs = {key: secrets.redact(value) for key, value in result.outputs.items()}
 
 
 def check_outputs(raw: Any) -> tuple[dict[str, Any], Status, str]:

@@ -11,18 +11,24 @@ class ColumnOrder:
     TAIL_FIRST = ("success", "status", "error")
 
     def __init__(
-        self, parameters: Iterable[str] = (), runners: Iterable[str] = (), levels: bool = False
+        self,
+        parameters: Iterable[str] = (),
+        runners: Iterable[str] = (),
+        levels: bool = False,
+        retried: Iterable[str] = (),
     ) -> None:
         self.parameters = list(dict.fromkeys(parameters))
         self.runners = list(dict.fromkeys(runners))
         self.levels = levels
+        self.retried = list(dict.fromkeys(retried))
         self.outputs: list[str] = []
 
     def bookkeeping(self) -> list[str]:
         successes = [f"success_{name}" for name in self.runners]
         runtimes = [f"runtime_sec_{name}" for name in self.runners]
+        attempts = [f"attempts_{name}" for name in self.retried]
         level = ["level"] if self.levels else []
-        return [*level, *self.TAIL_FIRST, *successes, *runtimes]
+        return [*level, *self.TAIL_FIRST, *successes, *runtimes, *attempts]
 
     def columns(self) -> list[str]:
         return [*self.parameters, *self.outputs, *self.bookkeeping(), "run_dir"]

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from enchanted_surrogates import __version__
+from enchanted_surrogates import __version__, secrets
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
@@ -34,6 +34,7 @@ from enchanted_surrogates.storage.rebuild import write_dataset, write_last_compl
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
+from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
@@ -54,8 +55,16 @@ class CampaignInterrupted(Exception):
 class Campaign:
     """Runs a validated `CampaignSpec`. Only this object writes the campaign's files."""
 
-    def __init__(self, spec: CampaignSpec, *, force: bool = False, console: bool = True) -> None:
+    def __init__(
+        self,
+        spec: CampaignSpec,
+        *,
+        force: bool = False,
+        console: bool = True,
+        secrets: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self.spec = spec
+        self.secrets = secrets or {}
         self.force = force
         self.console = console
         self.base = spec.base_run_dir
@@ -70,6 +79,7 @@ class Campaign:
     def run(self) -> pd.DataFrame:
         """Run every level; return the dataset. Failed runs are rows, not exceptions."""
         history = self._take_base_dir()
+        secrets.install(self.secrets)
         try:
             handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
             try:
@@ -81,6 +91,7 @@ class Campaign:
                 teardown_logging(handlers)
         finally:
             self._lock.release()
+            secrets.install({})
         return pd.read_csv(self.base / DATASET_FILE)
 
     # --- the base run dir -------------------------------------------------------------
@@ -177,11 +188,23 @@ class Campaign:
         history = history or CampaignHistory()
         samplers = [self._build_sampler(level.sampler, history) for level in levels]
         executors = _SharedExecutors(spec)
+        supervisor = spec.config.supervisor
         order = ColumnOrder(
             [p for sampler in samplers for p in getattr(sampler, "parameters", [])],
             [runner.name for level in levels for runner in level.runners],
             levels=nested,
+            retried=[
+                runner.name
+                for level in levels
+                for runner in level.runners
+                if (
+                    runner.limits.retries
+                    if runner.limits.retries is not None
+                    else supervisor.retries
+                )
+            ],
         )
+        policy = FailurePolicy(supervisor)
         started = time.monotonic()
         journal = Journal(self.base / JOURNAL_FILE)
         dataset = write_dataset(self.base, history, order)
@@ -203,6 +226,7 @@ class Campaign:
             for line in getattr(self, "_accepted_drift", []):
                 log.info("config change accepted: %s", line)
         parents: list[dict[str, Any]] = [{}]
+        aborted = ""
         try:
             for level, sampler in zip(levels, samplers):
                 past = history.levels.get(level.index, LevelHistory())
@@ -220,7 +244,10 @@ class Campaign:
                     self.data_dir,
                     _stable_order(parents, past.parent_dirs),
                     tag_level=nested,
+                    supervisor=supervisor,
+                    policy=policy,
                     history=past,
+                    secrets=self.secrets,
                 )
                 progress.add_total(runner.planned_chains - len(past.ended))
                 log.info("level %d: %d chains planned", level.index, runner.planned_chains)
@@ -233,15 +260,23 @@ class Campaign:
                 parents = self._next_parents(finished)
         except Interrupted:
             self._stop(executors, journal)
+        except CampaignAborted as exc:
+            aborted = str(exc)
+            log.error("aborting the campaign: %s", aborted)
+            executors.abort_all()
+            journal.append("aborted", reason=aborted)
         finally:
             executors.close_all()
             progress.close()
             dataset.close()
-            if not self._stop_signal:
+            if not self._stop_signal and not aborted:
                 journal.append("campaign_finished", elapsed_sec=time.monotonic() - started)
             journal.close()
         if self._stop_signal:
-            raise CampaignInterrupted(self._stop_signal, self._resume_hint(progress))
+            name = signal.Signals(self._stop_signal).name
+            raise CampaignInterrupted(self._stop_signal, self._resume_hint(name, progress))
+        if aborted:
+            raise CampaignAborted(self._resume_hint(f"aborted ({aborted})", progress))
         log.info("%s", progress.summary())
         log.info("dataset: %s", self.base / DATASET_FILE)
         self._post_process()
@@ -262,14 +297,13 @@ class Campaign:
         executors.abort_all()
         journal.append("interrupted", signal=name)
 
-    def _resume_hint(self, progress: Progress) -> str:
-        name = signal.Signals(self._stop_signal).name
+    def _resume_hint(self, why: str, progress: Progress) -> str:
         if self.spec.source == "<dict>":
             how = "enchanted_surrogates.run(config, run_mode='resume')"
         else:
             how = f"enchanted run {self.spec.source} --resume"
         return (
-            f"{name}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
+            f"{why}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
         )
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from enchanted_surrogates.config.models import SupervisorConfig
 from enchanted_surrogates.config.spec import LevelSpec
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
+from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
 
@@ -38,7 +40,7 @@ def run_name(depth: int, batch: int, sample: int, stage: int) -> str:
     return f"d{depth}_b{batch}_s{sample}_r{stage}"
 
 
-def runner_spec(level: LevelSpec, stage: int) -> RunnerSpec:
+def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> RunnerSpec:
     entry = level.runners[stage]
     digest = hashlib.sha1(
         json.dumps(
@@ -47,7 +49,15 @@ def runner_spec(level: LevelSpec, stage: int) -> RunnerSpec:
             default=str,
         ).encode()
     ).hexdigest()[:16]
-    return RunnerSpec(name=entry.name, cls=entry.cls, kwargs=dict(entry.options), key=digest)
+    return RunnerSpec(
+        name=entry.name,
+        cls=entry.cls,
+        kwargs=dict(entry.options),
+        key=digest,
+        timeout=entry.limits.timeout,
+        memory_limit=entry.limits.memory_limit,
+        secrets=secrets or {},
+    )
 
 
 def restore_sampler(sampler: Any, points: list[dict], results: list[dict]) -> None:
@@ -75,6 +85,7 @@ class Chain:
 
     index: int  # the point's index within the level (the order it was asked)
     parent: int  # the parent row's index (0 at the first level)
+    attempt: int = 1  # of the stage now running
 
 
 @dataclass
@@ -94,7 +105,10 @@ class LevelRunner:
         data_dir: Path,
         parents: list[dict[str, Any]],
         tag_level: bool,
+        supervisor: SupervisorConfig,
+        policy: FailurePolicy,
         history: LevelHistory | None = None,
+        secrets: dict | None = None,
     ) -> None:
         self.level = level
         self.sampler = sampler
@@ -103,7 +117,15 @@ class LevelRunner:
         self.data_dir = data_dir
         self.parents = parents
         self.tag_level = tag_level
-        self.runners = [runner_spec(level, stage) for stage in range(len(level.runners))]
+        self.runners = [runner_spec(level, s, secrets) for s in range(len(level.runners))]
+        self.retries = [
+            entry.limits.retries if entry.limits.retries is not None else supervisor.retries
+            for entry in level.runners
+        ]
+        self.retry_on = [
+            set(entry.limits.retry_on or supervisor.retry_on) for entry in level.runners
+        ]
+        self.policy = policy
         self.mode = resolve_mode(level, sampler)
         history = history or LevelHistory()
         self.history = history
@@ -128,7 +150,7 @@ class LevelRunner:
         for key in sorted(history.open):
             chain = history.open[key]
             if chain.parent < len(self.parents):
-                yield Chain(chain.index, chain.parent), chain.stage, chain.params
+                yield Chain(chain.index, chain.parent, chain.attempt), chain.stage, chain.params
         for index in sorted(history.points):
             for parent_index, parent in enumerate(self.parents):
                 key = (index, parent_index)
@@ -223,23 +245,44 @@ class LevelRunner:
             stage=stage,
             index=chain.index,
             parent=chain.parent,
+            attempt=chain.attempt,
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
         self.stream.submit(self.executors[stage], task)
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
-        """Record a finished stage; submit the next one, or return the chain's final row."""
+        """Record a finished stage; retry it, submit the next one, or return the chain's
+        final row. Raises CampaignAborted when a failure policy (or the runner) says so."""
         chain = self._chains.pop(task.run_id)
-        last = task.stage == len(self.runners) - 1
+        stage = task.stage
+        if self._should_retry(task, result):
+            self.recorder.retry(task, result)
+            chain.attempt += 1
+            self._submit(chain, stage, task.params)
+            return None
+        last = stage == len(self.runners) - 1
         final = last or not result.success
         extra = {"level": self.level.index} if self.tag_level else {}
+        if self.retries[stage]:
+            extra[f"attempts_{task.runner.name}"] = task.attempt
         row = self.recorder.stage_done(task, result, final=final, extra=extra)
         if not final:
-            self._submit(chain, task.stage + 1, row)
+            self._submit(Chain(chain.index, chain.parent), stage + 1, row)
             return None
         self.finished.append(FinishedChain(chain.index, chain.parent, row))
+        if result.abort:
+            raise CampaignAborted(f"run {task.run_id} asked to stop the campaign: {result.error}")
+        self.policy.observe(result.success, result.error)
         return row
+
+    def _should_retry(self, task: Task, result: RunResult) -> bool:
+        return (
+            not result.success
+            and not result.abort
+            and str(result.status) in self.retry_on[task.stage]
+            and task.attempt <= self.retries[task.stage]
+        )
 
     def _next_row(self) -> dict[str, Any] | None:
         task, result = self.stream.next(self.recorder.flush)

@@ -45,8 +45,30 @@ class Recorder:
             stage=task.stage,
             index=task.index,
             parent=task.parent,
+            attempt=task.attempt,
             run_dir=task.run_dir,
             params=task.params,
+        )
+
+    def retry(self, task: Task, result: RunResult) -> None:
+        """Journal a failed attempt that will be run again (no dataset row)."""
+        self.journal.append(
+            "retry",
+            run_id=task.run_id,
+            level=task.level,
+            stage=task.stage,
+            index=task.index,
+            parent=task.parent,
+            attempt=task.attempt,
+            status=str(result.status),
+            error=result.error,
+        )
+        log.warning(
+            "run %s attempt %d %s: %s; trying again",
+            task.run_id,
+            task.attempt,
+            result.status,
+            result.error,
         )
 
     def stage_done(
