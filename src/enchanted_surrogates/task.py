@@ -5,6 +5,9 @@ Both are plain picklable dataclasses so any executor (process pool, Dask) can ca
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,3 +64,25 @@ class RunResult:
     @property
     def success(self) -> bool:
         return self.status is Status.SUCCESS
+
+
+def runner_key(cls: type, kwargs: dict[str, Any]) -> str:
+    """Identifies a built runner in a worker's cache: same class and keys, same object."""
+    text = json.dumps([cls.__module__, cls.__qualname__, kwargs], sort_keys=True, default=str)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def make_task(
+    runner: type, params: dict[str, Any], run_dir: str, run_id: str | None = None, **kwargs: Any
+) -> Task:
+    """A Task for your own loop: `runner` is a Runner class built from `kwargs` on the worker
+    (once per worker process); `run_id` defaults to the run dir's name."""
+    spec = RunnerSpec(
+        name=runner.__name__, cls=runner, kwargs=kwargs, key=runner_key(runner, kwargs)
+    )
+    return Task(
+        run_id=run_id or os.path.basename(os.path.normpath(run_dir)),
+        run_dir=str(run_dir),
+        params=dict(params),
+        runner=spec,
+    )

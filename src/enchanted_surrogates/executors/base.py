@@ -68,6 +68,10 @@ class Executor(ABC):
     def inflight(self) -> int:
         return len(self._inflight)
 
+    def is_running(self, future: Any) -> bool:
+        """Has this task started on a worker (rather than waiting in a queue)?"""
+        return bool(future.running())
+
     def flush(self) -> None:
         """Hand over submissions an executor may buffer; called before the supervisor waits."""
 

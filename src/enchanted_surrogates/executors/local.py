@@ -73,6 +73,7 @@ class LocalExecutor(Executor):
         self._running_at_break: set[int] = set()
         self._seq = 0
         self._seq_of: dict[Future, tuple[ProcessPoolExecutor | None, int]] = {}
+        self._chunk_of: dict[Future, tuple[Future, list]] = {}
         self._crashes: dict[str, int] = {}
         self._breaks_in_a_row = 0
 
@@ -119,6 +120,7 @@ class LocalExecutor(Executor):
                 continue
             for _, seq, future in chunk:
                 self._seq_of[future] = (pool, seq)
+                self._chunk_of[future] = (pool_future, chunk)
             pool_future.add_done_callback(lambda done: _deliver(done, chunk))
             return
         for task, _, future in chunk:
@@ -141,7 +143,21 @@ class LocalExecutor(Executor):
             if not self._running_at_break:
                 self._breaks_in_a_row += 1
 
+    def is_running(self, future: Any) -> bool:
+        _, seq = self._seq_of.get(future, (None, 0))
+        return bool(self._slots and seq in self._slots.running())
+
+    def cancel(self, future: Future) -> bool:
+        """Cancel a task that has not started; its chunk too once all of it is cancelled."""
+        if self.is_running(future) or not future.cancel():
+            return False
+        pool_future, chunk = self._chunk_of.get(future, (None, []))
+        if pool_future is not None and all(f.cancelled() for _, _, f in chunk):
+            pool_future.cancel()
+        return True
+
     def collect(self, task: Task, future: Any) -> RunResult | Any:
+        self._chunk_of.pop(future, None)
         self._current = self._seq_of.pop(future, (None, 0))
         outcome = super().collect(task, future)
         if isinstance(outcome, RunResult) and outcome.status is not Status.CRASHED:

@@ -13,8 +13,6 @@ for all its chains, then tells. The loop blocks on the completion stream; it nev
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import shutil
 from collections.abc import Iterator
@@ -30,7 +28,7 @@ from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
-from enchanted_surrogates.task import RunnerSpec, RunResult, Task
+from enchanted_surrogates.task import RunnerSpec, RunResult, Task, runner_key
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
@@ -42,18 +40,11 @@ def run_name(depth: int, batch: int, sample: int, stage: int) -> str:
 
 def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> RunnerSpec:
     entry = level.runners[stage]
-    digest = hashlib.sha1(
-        json.dumps(
-            [entry.cls.__module__, entry.cls.__qualname__, entry.options],
-            sort_keys=True,
-            default=str,
-        ).encode()
-    ).hexdigest()[:16]
     return RunnerSpec(
         name=entry.name,
         cls=entry.cls,
         kwargs=dict(entry.options),
-        key=digest,
+        key=runner_key(entry.cls, entry.options),
         timeout=entry.limits.timeout,
         memory_limit=entry.limits.memory_limit,
         secrets=secrets or {},

@@ -1,0 +1,389 @@
+"""A runner for any external program, described in the config instead of written in Python.
+
+Per run: copy and link the declared files into the run directory, render the inputs,
+start the program there (no shell unless asked for), capture its stdout/stderr, redact
+secrets from them, turn its exit into a status, and read the outputs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import signal
+import string
+import subprocess
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    model_validator,
+)
+
+from enchanted_surrogates import secrets
+from enchanted_surrogates.parsers.base import Parser
+from enchanted_surrogates.parsers.csv_row import CsvRowParser
+from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
+from enchanted_surrogates.parsers.function import FunctionParser
+from enchanted_surrogates.parsers.key_value import KeyValueParser
+from enchanted_surrogates.parsers.mapping_file import JsonParser, MappingFileConfig, YamlParser
+from enchanted_surrogates.parsers.namelist import NamelistParser
+from enchanted_surrogates.parsers.regex import RegexParser
+from enchanted_surrogates.parsers.template import TemplateParser
+from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
+from enchanted_surrogates.runners.base_runner import Runner
+
+# What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
+MEMORY_ERROR = re.compile(
+    r"MemoryError|std::bad_alloc|Cannot allocate memory|out of memory", re.IGNORECASE
+)
+MEMORY_SCAN_CHARS = 20_000  # the end of stderr, where a fatal error is printed
+TAIL_LINES = 10
+TAIL_CHARS = 2000
+
+
+def _number_as_text(value: Any) -> Any:
+    """YAML reads `[code, 3]` as a number; as an argument or variable it is text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_number_as_text)]
+
+
+# Entries of `inputs`: a template (the default) or a namelist written from the params.
+class TemplateInput(TemplateParser.Config):
+    type: Literal["template"] = "template"
+
+
+class NamelistInput(NamelistParser.Config):
+    type: Literal["namelist"]
+
+
+# Entries of `outputs`, one per reader; `type` picks the reader.
+class JsonOutput(MappingFileConfig):
+    type: Literal["json"]
+
+
+class YamlOutput(MappingFileConfig):
+    type: Literal["yaml"]
+
+
+class CsvOutput(CsvRowParser.Config):
+    type: Literal["csv"]
+
+
+class RegexOutput(RegexParser.Config):
+    type: Literal["regex"]
+
+
+class KeyValueOutput(KeyValueParser.Config):
+    type: Literal["key_value"]
+
+
+class NamelistOutput(NamelistParser.Config):
+    type: Literal["namelist"]
+
+
+class FunctionOutput(FunctionParser.Config):
+    type: Literal["function"]
+
+
+INPUT_PARSERS: dict[str, type[Parser]] = {"template": TemplateParser, "namelist": NamelistParser}
+OUTPUT_PARSERS: dict[str, type[Parser]] = {
+    "json": JsonParser,
+    "yaml": YamlParser,
+    "csv": CsvRowParser,
+    "regex": RegexParser,
+    "key_value": KeyValueParser,
+    "namelist": NamelistParser,
+    "function": FunctionParser,
+}
+
+
+def _type_of(default: str | None) -> Any:
+    def tag(value: Any) -> str | None:
+        if isinstance(value, dict):
+            return value.get("type", default)
+        return getattr(value, "type", default)
+
+    return tag
+
+
+InputEntry = Annotated[
+    Annotated[TemplateInput, Tag("template")] | Annotated[NamelistInput, Tag("namelist")],
+    Discriminator(
+        _type_of("template"),
+        custom_error_type="input_type",
+        custom_error_message="type: template (the default) or namelist",
+    ),
+]
+OutputEntry = Annotated[
+    Annotated[JsonOutput, Tag("json")]
+    | Annotated[YamlOutput, Tag("yaml")]
+    | Annotated[CsvOutput, Tag("csv")]
+    | Annotated[RegexOutput, Tag("regex")]
+    | Annotated[KeyValueOutput, Tag("key_value")]
+    | Annotated[NamelistOutput, Tag("namelist")]
+    | Annotated[FunctionOutput, Tag("function")],
+    Discriminator(
+        _type_of(None),
+        custom_error_type="output_type",
+        custom_error_message=f"type: required, one of {', '.join(OUTPUT_PARSERS)}",
+    ),
+]
+
+
+def _fields(text: str) -> list[str]:
+    """The placeholder names in `text`; ValueError for str.format syntax errors."""
+    names = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    for name in names:
+        if name == "" or name.isdigit():
+            raise ValueError(f"'{text}': name the placeholder, e.g. {{x}}; write {{{{ for {{")
+    return names
+
+
+def _existing(paths: list[str], key: str) -> list[str]:
+    """`paths` made absolute (relative to where you run); each must exist."""
+    for path in paths:
+        if not os.path.exists(path):
+            raise ValueError(f"{key}: no file or directory '{path}' (relative to {os.getcwd()})")
+    return [os.path.abspath(path) for path in paths]
+
+
+class _Secrets:
+    """`{secrets.SECTION.KEY}` in an env value: attribute access looks the secret up."""
+
+    def __init__(self, section: str = "") -> None:
+        self.section = section
+
+    def __getattr__(self, name: str) -> Any:
+        if not self.section:
+            return _Secrets(name)
+        return secrets.lookup(f"{self.section}.{name}")
+
+
+class _ShellQuoting(string.Formatter):
+    """Fills placeholders shell-quoted, so a value stays one word for /bin/sh."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return shlex.quote(super().format_field(value, format_spec))
+
+
+def _fill(template: str, context: Mapping, what: str, formatter: string.Formatter) -> str:
+    try:
+        return formatter.vformat(template, (), context)
+    except secrets.SecretsError as exc:  # every run would fail the same way
+        raise AbortCampaign(f"{what}: {exc}") from None
+    except KeyError as exc:
+        raise RunError(f"{what}: no parameter {exc.args[0]!r} in this run") from None
+    except (AttributeError, IndexError, ValueError) as exc:
+        raise RunError(f"{what}: cannot fill '{template}': {exc}") from None
+
+
+def _tail(text: str) -> str:
+    """The end of a program's stderr, short enough for an error message."""
+    tail = "\n".join(text.rstrip().splitlines()[-TAIL_LINES:])
+    if not tail:
+        return "(stderr is empty)"
+    return tail if len(tail) <= TAIL_CHARS else "..." + tail[-TAIL_CHARS:]
+
+
+def _redact_file(path: str) -> None:
+    """Replace secrets in a captured stream; bytes that are not UTF-8 survive unchanged."""
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8", "surrogateescape")
+    clean = secrets.redact(text)
+    if clean != text:
+        with open(path, "wb") as handle:
+            handle.write(clean.encode("utf-8", "surrogateescape"))
+
+
+class CommandRunner(Runner):
+    """Runs an external program once per point, in the point's run directory.
+
+    Time and memory limits are not handled here: give the runner entry `timeout:` and
+    `memory_limit:` and the framework runs this runner in a limited process group, which
+    the program inherits.
+    """
+
+    class Config(BaseModel):
+        model_config = ConfigDict(extra="forbid", title="CommandRunner")
+
+        command: list[Text] | str = Field(
+            description="the program and its arguments, e.g. [./code, --in, '{run_dir}/in.nml']."
+            " {param} and {run_dir} placeholders (Python format fields, so {x:.6e} works) are "
+            "filled per run; without a shell each element is exactly one argument, whatever "
+            "the value holds. The program runs in the run directory."
+        )
+        shell: bool = Field(
+            False,
+            description="DANGER: run `command` (then one string is allowed) through /bin/sh. "
+            "Placeholders are filled shell-quoted (do not quote them yourself), but the rest "
+            "of the line is shell code: globs, variables, pipes and ; all act. Use it only "
+            "for pipes or redirection you cannot do otherwise.",
+        )
+        env: dict[str, Text] = Field(
+            default_factory=dict,
+            description="extra environment variables; values may use {param}, {run_dir} and "
+            "{secrets.SECTION.KEY} (secrets are filled here only, never in command: an "
+            "argument is visible to every user of the machine)",
+        )
+        inputs: list[InputEntry] = Field(
+            default_factory=list,
+            description="files written before the run: {template: PATH, dest, engine} or "
+            "{type: namelist, file, group, keys}",
+        )
+        copy_paths: list[str] = Field(
+            default_factory=list,
+            alias="copy",
+            description="files or directories copied into the run directory",
+        )
+        link: list[str] = Field(
+            default_factory=list,
+            description="files or directories symlinked into the run directory (meshes, "
+            "executables, large read-only data)",
+        )
+        outputs: list[OutputEntry] = Field(
+            default_factory=list,
+            description="readers building the row, in order (a later one wins a shared "
+            "column): json, yaml, csv, regex, key_value, namelist, function",
+        )
+
+        @model_validator(mode="after")
+        def _check(self) -> CommandRunner.Config:
+            if isinstance(self.command, str) and not self.shell:
+                raise ValueError(
+                    "command: give a list such as [./code, '{x}']; a single string is only "
+                    "accepted with shell: true"
+                )
+            argv = [self.command] if isinstance(self.command, str) else self.command
+            if not argv or not argv[0]:
+                raise ValueError("command: empty; name the program to run")
+            for arg in argv:
+                if any(name.split(".")[0] == "secrets" for name in _fields(arg)):
+                    raise ValueError(
+                        "command: secrets are only filled in env (an argument is visible to "
+                        "every user of the machine); pass it as an environment variable"
+                    )
+            for name, value in self.env.items():
+                for field in _fields(value):
+                    if field.startswith("secrets") and len(field.split(".")) != 3:
+                        raise ValueError(f"env: {name}: write {{secrets.SECTION.KEY}}")
+            self.copy_paths = _existing(self.copy_paths, "copy")
+            self.link = _existing(self.link, "link")
+            names = [os.path.basename(path) for path in self.copy_paths + self.link]
+            repeated = sorted({name for name in names if names.count(name) > 1})
+            if repeated:
+                raise ValueError(f"link: the run directory would get two of {repeated}")
+            return self
+
+    def __init__(self, **kwargs: Any) -> None:
+        cfg = self.Config(**kwargs)
+        self.command = [cfg.command] if isinstance(cfg.command, str) else list(cfg.command)
+        self.shell = cfg.shell
+        self.env = dict(cfg.env)
+        self.copy_paths = cfg.copy_paths
+        self.link_paths = cfg.link
+        self.inputs = [_build(INPUT_PARSERS, entry) for entry in cfg.inputs]
+        self.outputs = [_build(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        """Run the program for `params`; its outputs with `success`, or a RunError."""
+        try:
+            return self._run(os.path.abspath(run_dir), params or {})
+        except RunError as exc:  # the message may quote the program's output
+            exc.args = (secrets.redact(str(exc)),)
+            raise
+
+    def _run(self, run_dir: str, params: dict) -> dict:
+        self._prepare(run_dir, params)
+        context = {**params, "run_dir": run_dir}
+        formatter = _ShellQuoting() if self.shell else string.Formatter()
+        argv = [_fill(arg, context, "command", formatter) for arg in self.command]
+        env_context = {**context, "secrets": _Secrets()}
+        extra = {
+            k: _fill(v, env_context, f"env {k}", string.Formatter()) for k, v in self.env.items()
+        }
+        code = self._execute(
+            " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
+        )
+        for name in (STDOUT_FILE, STDERR_FILE):
+            _redact_file(os.path.join(run_dir, name))
+        if code != 0:
+            raise _exit_error(code, run_dir)
+        result: dict = {}
+        for parser in self.outputs:
+            result.update(parser.read_output(run_dir))
+        return {"success": True, **result}
+
+    def _prepare(self, run_dir: str, params: dict) -> None:
+        """Copy, link and write the inputs; inputs last, so they win over a copied file."""
+        try:
+            for path in self.copy_paths:
+                dest = os.path.join(run_dir, os.path.basename(path))
+                if os.path.isdir(path):
+                    shutil.copytree(path, dest, dirs_exist_ok=True)
+                else:
+                    shutil.copy2(path, dest)
+            for path in self.link_paths:
+                dest = os.path.join(run_dir, os.path.basename(path))
+                if os.path.islink(dest):  # left by an earlier attempt of this run
+                    os.unlink(dest)
+                os.symlink(path, dest)
+        except OSError as exc:
+            raise RunError(f"cannot prepare the run directory: {exc}") from None
+        for parser in self.inputs:
+            parser.write_input_file(params, run_dir)
+
+    def _execute(self, args: list[str] | str, env: dict[str, str], run_dir: str) -> int:
+        """Run the program to its end with stdout/stderr in files; its return code."""
+        with (
+            open(os.path.join(run_dir, STDOUT_FILE), "wb") as out,
+            open(os.path.join(run_dir, STDERR_FILE), "wb") as err,
+        ):
+            try:
+                return subprocess.run(
+                    args,
+                    shell=self.shell,
+                    cwd=run_dir,
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    check=False,
+                ).returncode
+            except OSError as exc:
+                program = args if isinstance(args, str) else args[0]
+                raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
+
+
+def _build(parsers: dict[str, type[Parser]], entry: BaseModel) -> Parser:
+    options = entry.model_dump(exclude={"type"})
+    return parsers[entry.type](**options)  # type: ignore[attr-defined]
+
+
+def _exit_error(code: int, run_dir: str) -> RunError:
+    """How a program that did not exit with 0 ended, with the end of its stderr."""
+    with open(os.path.join(run_dir, STDERR_FILE), encoding="utf-8", errors="replace") as handle:
+        stderr = handle.read()
+    if code < 0:
+        try:
+            how = f"killed by signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"killed by signal {-code}"
+    else:
+        how = f"exit code {code}"
+    if MEMORY_ERROR.search(stderr[-MEMORY_SCAN_CHARS:]):
+        return RunMemout(f"{how}, out of memory: {_tail(stderr)}")
+    if code < 0:
+        return RunCrashed(how if not stderr.strip() else f"{how}: {_tail(stderr)}")
+    return RunError(f"{how}: {_tail(stderr)}")
