@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SamplerConfig
+from enchanted_surrogates.samplers.base import SamplerConfig
+from enchanted_surrogates.samplers.product import ProductSampler
 
 Value = bool | int | float | str
 
 
-class ArraySampler(Sampler):
+class ArraySampler(ProductSampler):
     """Runs the cartesian product of user-given value lists.
 
     For parameters whose interesting values are known (code options, a few resolutions), a
@@ -77,6 +77,8 @@ class ArraySampler(Sampler):
 
     config: Config
 
+    noun = "combinations"
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         cfg = self.Config(**kwargs)
@@ -84,28 +86,5 @@ class ArraySampler(Sampler):
         self.parameters = list(cfg.parameters)
         self.values = [list(v) for v in cfg.values or []]
         self.bounds = None
-        self.size = math.prod(len(v) for v in self.values)
-        # A budget above the number of combinations cannot add points.
-        self.budget = min(cfg.budget, self.size) if cfg.budget else self.size
+        self._set_axes(self.values, cfg.budget)
         self.batch_size = cfg.batch_size or self.budget
-
-    def point(self, index: int) -> dict[str, Value]:
-        """Combination number `index` in product order (last parameter fastest)."""
-        chosen = []
-        for values in reversed(self.values):
-            index, position = divmod(index, len(values))
-            chosen.append(values[position])
-        return dict(zip(self.parameters, reversed(chosen)))
-
-    def propose(self, n: int) -> list[dict]:
-        start = self.submitted
-        return [self.point(i) for i in range(start, min(start + n, self.budget))]
-
-    def describe(self) -> str:
-        shape = " × ".join(str(len(v)) for v in self.values)
-        if self.budget < self.size:
-            return (
-                f"ArraySampler: first {self.budget} of {self.size} combinations "
-                f"({shape} values) over {self.parameters}"
-            )
-        return f"ArraySampler: {self.budget} combinations ({shape} values) over {self.parameters}"

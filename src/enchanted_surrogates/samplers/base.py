@@ -109,6 +109,16 @@ class Sampler:
     def has_budget(self) -> bool:
         return self.submitted < self.budget
 
+    def _setup_seeded(self, cfg: SeededSamplerConfig) -> None:
+        """Common set-up of samplers drawing random numbers. A seed drawn here goes into
+        `self.config` too, so the recorded config reproduces the points."""
+        self.seed = resolve_seed(cfg.seed)
+        self.config = cfg.model_copy(update={"seed": self.seed})
+        self.parameters = list(cfg.parameters)
+        self.bounds = [tuple(b) for b in cfg.bounds or []]
+        self.budget = cfg.budget
+        self.batch_size = cfg.batch_size or self.budget
+
     # --- new-style contract ------------------------------------------------------------
     def propose(self, n: int) -> list[dict]:
         """Return up to `n` new points, starting at point index `self.submitted`.

@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SamplerConfig
+from enchanted_surrogates.samplers.base import SamplerConfig
+from enchanted_surrogates.samplers.product import ProductSampler
 
 MAX_GRID_POINTS = 1_000_000
 
 
-class GridSampler(Sampler):
+class GridSampler(ProductSampler):
     """Runs the cartesian product of `numpy.linspace(low, high, k)` axes.
 
     Points come in `itertools.product` order (last parameter varies fastest) and point i is
@@ -64,31 +65,10 @@ class GridSampler(Sampler):
         self.config = cfg
         self.parameters = list(cfg.parameters)
         self.bounds = [tuple(b) for b in cfg.bounds]
-        self.axes = [
-            np.linspace(low, high, k) for (low, high), k in zip(cfg.bounds, cfg.axis_sizes())
+        axes = [
+            [float(v) for v in np.linspace(low, high, k)]
+            for (low, high), k in zip(cfg.bounds, cfg.axis_sizes())
         ]
-        self.grid_size = math.prod(cfg.axis_sizes())
-        # A budget above the grid size cannot add points: the grid is run once.
-        self.budget = min(cfg.budget, self.grid_size) if cfg.budget else self.grid_size
+        self._set_axes(axes, cfg.budget)
+        self.grid_size = self.size
         self.batch_size = cfg.batch_size or self.budget
-
-    def point(self, index: int) -> dict[str, float]:
-        """Grid point number `index` in product order (last parameter fastest)."""
-        values = []
-        for axis in reversed(self.axes):
-            index, position = divmod(index, len(axis))
-            values.append(float(axis[position]))
-        return dict(zip(self.parameters, reversed(values)))
-
-    def propose(self, n: int) -> list[dict]:
-        start = self.submitted
-        return [self.point(i) for i in range(start, min(start + n, self.budget))]
-
-    def describe(self) -> str:
-        shape = " × ".join(str(len(axis)) for axis in self.axes)
-        if self.budget < self.grid_size:
-            return (
-                f"GridSampler: first {self.budget} of {self.grid_size} points "
-                f"({shape} grid) over {self.parameters}"
-            )
-        return f"GridSampler: {self.budget} points ({shape} grid) over {self.parameters}"

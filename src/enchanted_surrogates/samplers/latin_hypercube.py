@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 from scipy.stats import qmc
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig, resolve_seed
+from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
 
 # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
@@ -47,13 +47,7 @@ class LatinHypercubeSampler(Sampler):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         cfg = self.Config(**kwargs)
-        self.seed = resolve_seed(cfg.seed)
-        # The drawn seed goes into the config too, so the recorded config reproduces the run.
-        self.config = cfg.model_copy(update={"seed": self.seed})
-        self.parameters = list(cfg.parameters)
-        self.bounds = [tuple(b) for b in cfg.bounds]
-        self.budget = cfg.budget
-        self.batch_size = cfg.batch_size or self.budget
+        self._setup_seeded(cfg)
         engine = qmc.LatinHypercube(
             d=len(self.parameters),
             scramble=cfg.scramble,

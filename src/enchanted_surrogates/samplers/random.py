@@ -10,7 +10,7 @@ import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 from scipy.special import ndtri
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig, resolve_seed
+from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "int_uniform")
 
@@ -88,14 +88,8 @@ class RandomSampler(Sampler):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         cfg = self.Config(**kwargs)
-        self.seed = resolve_seed(cfg.seed)
-        # The drawn seed goes into the config too, so the recorded config reproduces the run.
-        self.config = cfg.model_copy(update={"seed": self.seed})
-        self.parameters = list(cfg.parameters)
-        self.bounds = [tuple(b) for b in cfg.bounds]
+        self._setup_seeded(cfg)
         self.distributions = cfg.distributions()
-        self.budget = cfg.budget
-        self.batch_size = cfg.batch_size or self.budget
 
     def _unit(self, start: int, n: int) -> np.ndarray:
         """Uniform numbers in [0, 1) for points start .. start+n-1, shape (n, d).
