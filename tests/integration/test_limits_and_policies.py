@@ -8,6 +8,7 @@ import time
 import pandas as pd
 import pytest
 from campaign_configs import basic_config, write_config
+from processes import alive
 
 import enchanted_surrogates
 from enchanted_surrogates import CampaignAborted
@@ -37,17 +38,7 @@ def test_a_hanging_run_is_killed_with_its_children_and_recorded_as_timeout(tmp_p
     assert row["runtime_sec_r1"] == pytest.approx(1.5, abs=1.0)
     with open(os.path.join(row["run_dir"], "grandchild.pid")) as handle:
         grandchild = int(handle.read())
-    assert not _alive(grandchild)
-
-
-def _alive(pid: int) -> bool:
-    """True if `pid` runs (a killed process may linger as a zombie until reaped)."""
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            state = next(line for line in handle if line.startswith("State:"))
-    except FileNotFoundError:
-        return False
-    return "Z (zombie)" not in state
+    assert not alive(grandchild)
 
 
 def test_a_run_beyond_its_memory_limit_is_memout(tmp_path):

@@ -44,9 +44,14 @@ def options_model(cls: type) -> type[BaseModel]:
         return create_model(f"{cls.__name__}Options", __config__=config, **loose)
 
 
+def config_keys(model: type[BaseModel]) -> set[str]:
+    """The keys a model accepts as written in YAML (a field's alias where it has one)."""
+    return {info.alias or name for name, info in model.model_fields.items()}
+
+
 def accepts_key(cls: type, key: str) -> bool:
     """True if `cls` declares `key` itself (not merely through **kwargs)."""
-    return key in options_model(cls).model_fields
+    return key in config_keys(options_model(cls))
 
 
 def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Problem]:
@@ -88,7 +93,7 @@ def problem_from_error(
     message = str(error.get("msg", "invalid value"))
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else "?"
-        return Problem((*path, *loc), f"unknown key{did_you_mean(key, owner.model_fields)}")
+        return Problem((*path, *loc), f"unknown key{did_you_mean(key, config_keys(owner))}")
     if kind == "missing":
         return Problem((*path, *loc), "required key is missing")
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

@@ -32,8 +32,19 @@ BUILTINS: dict[str, dict[str, str]] = {
         "SumRunner": "enchanted_surrogates.runners.sum_runner:SumRunner",
         "SyntheticDoubleGaussianRunner": "enchanted_surrogates.runners."
         "synthetic_double_gaussian_runner:SyntheticDoubleGaussianRunner",
+        "CommandRunner": "enchanted_surrogates.runners.command_runner:CommandRunner",
+        "FunctionRunner": "enchanted_surrogates.runners.function_runner:FunctionRunner",
     },
-    "parsers": {},
+    "parsers": {
+        "NamelistParser": "enchanted_surrogates.parsers.namelist:NamelistParser",
+        "TemplateParser": "enchanted_surrogates.parsers.template:TemplateParser",
+        "JsonParser": "enchanted_surrogates.parsers.mapping_file:JsonParser",
+        "YamlParser": "enchanted_surrogates.parsers.mapping_file:YamlParser",
+        "CsvRowParser": "enchanted_surrogates.parsers.csv_row:CsvRowParser",
+        "RegexParser": "enchanted_surrogates.parsers.regex:RegexParser",
+        "KeyValueParser": "enchanted_surrogates.parsers.key_value:KeyValueParser",
+        "FunctionParser": "enchanted_surrogates.parsers.function:FunctionParser",
+    },
 }
 
 

@@ -16,7 +16,7 @@ def import_callable(target: str) -> Callable:
     """The function at `package.module:func`; a ValueError that says why if there is none."""
     obj = import_path(target)  # its ResolveError is a ValueError naming what failed
     if not callable(obj):
-        raise ValueError(f"'{target}' is a {type(obj).__name__}, not a function")
+        raise ValueError(f"'{target}' is not callable (its type is {type(obj).__name__})")
     return obj
 
 

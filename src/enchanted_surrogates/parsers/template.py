@@ -88,12 +88,10 @@ class TemplateParser(Parser):
             if self.jinja is not None:
                 return self.jinja.render(context)
             return self.text.format_map(context)
-        except jinja2.TemplateError as exc:
-            raise RunError(f"template '{self.name}': {exc}") from None
-        except KeyError as exc:
+        except KeyError as exc:  # str.format's missing field
             raise RunError(f"template '{self.name}': no parameter {exc}") from None
-        except (AttributeError, IndexError, ValueError) as exc:
-            raise RunError(f"template '{self.name}': {exc}") from None
+        except Exception as exc:  # e.g. {{ x + 1 }} with a str x: these params don't fit
+            raise RunError(f"template '{self.name}': {type(exc).__name__}: {exc}") from None
 
     def write_input_file(self, params: dict, run_dir: str) -> None:
         path = os.path.join(run_dir, self.dest)

@@ -24,6 +24,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    field_validator,
     model_validator,
 )
 
@@ -142,21 +143,19 @@ OutputEntry = Annotated[
 ]
 
 
+BRACES = "write {{ and }} for literal braces"
+
+
 def _fields(text: str) -> list[str]:
     """The placeholder names in `text`; ValueError for str.format syntax errors."""
-    names = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    try:
+        names = [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as exc:
+        raise ValueError(f"'{text}': {exc}; {BRACES}") from None
     for name in names:
         if name == "" or name.isdigit():
-            raise ValueError(f"'{text}': name the placeholder, e.g. {{x}}; write {{{{ for {{")
+            raise ValueError(f"'{text}': name the placeholder, e.g. {{x}}; {BRACES}")
     return names
-
-
-def _existing(paths: list[str], key: str) -> list[str]:
-    """`paths` made absolute (relative to where you run); each must exist."""
-    for path in paths:
-        if not os.path.exists(path):
-            raise ValueError(f"{key}: no file or directory '{path}' (relative to {os.getcwd()})")
-    return [os.path.abspath(path) for path in paths]
 
 
 class _Secrets:
@@ -166,6 +165,8 @@ class _Secrets:
         self.section = section
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probing for hooks
+            raise AttributeError(name)
         if not self.section:
             return _Secrets(name)
         return secrets.lookup(f"{self.section}.{name}")
@@ -221,8 +222,9 @@ class CommandRunner(Runner):
         command: list[Text] | str = Field(
             description="the program and its arguments, e.g. [./code, --in, '{run_dir}/in.nml']."
             " {param} and {run_dir} placeholders (Python format fields, so {x:.6e} works) are "
-            "filled per run; without a shell each element is exactly one argument, whatever "
-            "the value holds. The program runs in the run directory."
+            "filled per run (write {{ and }} for literal braces); without a shell each element "
+            "is exactly one argument, whatever the value holds. The program runs in the run "
+            "directory."
         )
         shell: bool = Field(
             False,
@@ -258,6 +260,37 @@ class CommandRunner(Runner):
             "column): json, yaml, csv, regex, key_value, namelist, function",
         )
 
+        @field_validator("command")
+        @classmethod
+        def _check_command(cls, command: list[str] | str) -> list[str] | str:
+            argv = [command] if isinstance(command, str) else command
+            if not argv or not argv[0]:
+                raise ValueError("empty; name the program to run")
+            for arg in argv:
+                if any(name.split(".")[0] == "secrets" for name in _fields(arg)):
+                    raise ValueError(
+                        "secrets are only filled in env (an argument is visible to every user "
+                        "of the machine); pass it as an environment variable"
+                    )
+            return command
+
+        @field_validator("env")
+        @classmethod
+        def _check_env(cls, env: dict[str, str]) -> dict[str, str]:
+            for name, value in env.items():
+                for field in _fields(value):
+                    if field.split(".")[0] == "secrets" and len(field.split(".")) != 3:
+                        raise ValueError(f"{name}: write {{secrets.SECTION.KEY}}")
+            return env
+
+        @field_validator("copy_paths", "link")
+        @classmethod
+        def _check_paths(cls, paths: list[str]) -> list[str]:
+            missing = [path for path in paths if not os.path.exists(path)]
+            if missing:
+                raise ValueError(f"no file or directory {missing} (relative to {os.getcwd()})")
+            return [os.path.abspath(path) for path in paths]
+
         @model_validator(mode="after")
         def _check(self) -> CommandRunner.Config:
             if isinstance(self.command, str) and not self.shell:
@@ -265,21 +298,6 @@ class CommandRunner(Runner):
                     "command: give a list such as [./code, '{x}']; a single string is only "
                     "accepted with shell: true"
                 )
-            argv = [self.command] if isinstance(self.command, str) else self.command
-            if not argv or not argv[0]:
-                raise ValueError("command: empty; name the program to run")
-            for arg in argv:
-                if any(name.split(".")[0] == "secrets" for name in _fields(arg)):
-                    raise ValueError(
-                        "command: secrets are only filled in env (an argument is visible to "
-                        "every user of the machine); pass it as an environment variable"
-                    )
-            for name, value in self.env.items():
-                for field in _fields(value):
-                    if field.startswith("secrets") and len(field.split(".")) != 3:
-                        raise ValueError(f"env: {name}: write {{secrets.SECTION.KEY}}")
-            self.copy_paths = _existing(self.copy_paths, "copy")
-            self.link = _existing(self.link, "link")
             names = [os.path.basename(path) for path in self.copy_paths + self.link]
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
@@ -366,9 +384,9 @@ class CommandRunner(Runner):
                 raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
 
 
-def _build(parsers: dict[str, type[Parser]], entry: BaseModel) -> Parser:
-    options = entry.model_dump(exclude={"type"})
-    return parsers[entry.type](**options)  # type: ignore[attr-defined]
+def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
+    """The parser an `inputs`/`outputs` entry describes (its keys minus `type`)."""
+    return parsers[entry.type](**entry.model_dump(exclude={"type"}))
 
 
 def _exit_error(code: int, run_dir: str) -> RunError:

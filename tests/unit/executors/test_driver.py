@@ -15,8 +15,11 @@ def test_submit_poll_capacity_cancel_and_collect_from_a_plain_loop(tmp_path):
     with RunDriver(LocalExecutor(max_workers=2, max_pending=0)) as driver:
         assert driver.capacity() == 2
         handles = [
-            driver.submit(make_task(es_test_plugins.SleepRunner, {"sleep": 0.6, "i": i},
-                                    str(tmp_path / f"run{i}")))
+            driver.submit(
+                make_task(
+                    es_test_plugins.SleepRunner, {"sleep": 0.6, "i": i}, str(tmp_path / f"run{i}")
+                )
+            )
             for i in range(5)
         ]
         assert handles == [f"run{i}" for i in range(5)]
@@ -41,8 +44,9 @@ def test_submit_poll_capacity_cancel_and_collect_from_a_plain_loop(tmp_path):
 
 def test_wait_returns_every_result_and_handles_must_be_unique(tmp_path):
     with RunDriver(LocalExecutor(max_workers=2)) as driver:
-        task = make_task(es_test_plugins.RaisingRunner, {"x": 0.9}, str(tmp_path / "a"),
-                         threshold=0.5)
+        task = make_task(
+            es_test_plugins.RaisingRunner, {"x": 0.9}, str(tmp_path / "a"), threshold=0.5
+        )
         driver.submit(task)
         try:
             driver.submit(task)
