@@ -166,3 +166,26 @@ def test_a_bad_secrets_file_is_a_clear_error(tmp_path, enchanted):
     done = enchanted("run", path, "--secrets", tmp_path / "missing.ini", cwd=tmp_path)
     assert done.returncode == 2 and "cannot read the secrets file" in done.stderr
     assert not (tmp_path / "c").exists()
+
+
+def test_a_command_printing_its_secret_leaves_no_trace_in_any_file(tmp_path, enchanted):
+    secrets_file = tmp_path / "secrets.yaml"
+    secrets_file.write_text(f"licence:\n  token: {SECRET}\n")
+    runner = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", 'echo "key=$TOKEN"; echo "bad token $TOKEN" >&2; exit 2'],
+        "env": {"TOKEN": "{secrets.licence.token}"},
+    }
+    config = _one(tmp_path, runner, budget=2)
+    path = write_config(tmp_path / "c.yaml", config)
+    done = enchanted("run", path, "--secrets", secrets_file, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    df = pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv")
+    assert (df["status"] == "FAILED").all() and df["error"].str.contains(r"bad token \*\*\*").all()
+    with open(os.path.join(df.iloc[0]["run_dir"], "stdout.txt")) as handle:
+        assert handle.read().strip() == "key=***"
+    assert SECRET not in done.stdout + done.stderr
+    for folder, _, files in os.walk(tmp_path / "c"):
+        for name in files:
+            with open(os.path.join(folder, name), "rb") as handle:
+                assert SECRET.encode() not in handle.read(), os.path.join(folder, name)
