@@ -213,3 +213,37 @@ class LeakyRunner(Runner):
         if params["x"] > 0.5:
             raise RuntimeError(f"server rejected token {token}")
         return {"echo": f"token={token}", "output": params["x"], "success": True}
+
+
+class LateCrashRunner(Runner):
+    """At x == crash_at, kills its own worker after `delay` s; otherwise sleeps `delay` x 4
+    and records each invocation in its run dir."""
+
+    def __init__(self, crash_at: float = 0.0, delay: float = 0.3) -> None:
+        self.crash_at = crash_at
+        self.delay = delay
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        if params["x"] == self.crash_at:
+            time.sleep(self.delay)
+            os._exit(13)
+        with open(os.path.join(run_dir, "invocations.txt"), "a") as handle:
+            handle.write("1\n")
+        time.sleep(self.delay * 4)
+        return {"output": params["x"], "success": True}
+
+
+class LateWriterRunner(Runner):
+    """Sleeps, then writes `late.txt` into its run dir: a stopped run must never get there."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        with open(os.path.join(run_dir, "started.txt"), "w") as handle:
+            handle.write(str(os.getpid()))
+        time.sleep(float(params.get("sleep", 3.0)))
+        with open(os.path.join(run_dir, "late.txt"), "w") as handle:
+            handle.write("still running after the stop")
+        return {"success": True}

@@ -9,6 +9,7 @@ the timeout, so it wakes when the run ends, not on a polling tick.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import resource
@@ -24,6 +25,15 @@ from enchanted_surrogates.run_errors import (
     RunTimeout,
 )
 from enchanted_surrogates.status import Status
+
+
+_running_child = 0  # pid (= process group) of the limited run in progress, if any
+
+
+def kill_running_child() -> None:
+    """Kill the limited run in progress with its whole process group (worker shutdown)."""
+    if _running_child:
+        _kill_group(_running_child)
 
 
 class ChildFailure(RunError):
@@ -49,7 +59,9 @@ def run_limited(
     child = context.Process(
         target=_child, args=(runner, run_dir, params, memory_limit_mb, send), daemon=False
     )
+    global _running_child
     child.start()
+    _running_child = child.pid
     send.close()
     try:
         if not receive.poll(timeout):
@@ -63,6 +75,7 @@ def run_limited(
             raise _death(child.exitcode, memory_limit_mb) from None
     finally:
         receive.close()
+        _running_child = 0
     child.join()
     _kill_group(child.pid)  # anything the run left running in its group
     if kind == "ok":
@@ -89,8 +102,20 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def _die_with_parent(parent: int) -> None:
+    """Linux: get SIGKILL when the worker that started this run dies (prctl PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the worker died before prctl took effect
+        os._exit(1)
+
+
 def _child(runner: Any, run_dir: str, params: dict, memory_limit_mb: float | None, send) -> None:
+    parent = os.getppid()
     os.setsid()
+    _die_with_parent(parent)
     if memory_limit_mb:
         limit = int(memory_limit_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

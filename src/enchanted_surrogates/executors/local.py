@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Literal
@@ -135,13 +136,25 @@ class LocalExecutor(Executor):
             )
 
     def _discard_pool(self) -> None:
-        """Drop a broken pool; a break with no run executing counts against start-up."""
-        if self._pool is not None:
-            self._running_at_break = self._slots.running() if self._slots else set()
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            if not self._running_at_break:
-                self._breaks_in_a_row += 1
+        """Drop a broken pool and find which run its death belongs to.
+
+        The pool terminates its other workers after a death; each clears its slot on
+        SIGTERM, so once they are gone only the slot of the worker that died is still set.
+        A break with no run executing counts against start-up.
+        """
+        if self._pool is None:
+            return
+        processes = list(getattr(self._pool, "_processes", {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=2)
+            if process.is_alive():  # stuck outside Python: it stays a suspect
+                process.kill()
+                process.join(timeout=2)
+        self._running_at_break = self._slots.running() if self._slots else set()
+        self._pool = None
+        if not self._running_at_break:
+            self._breaks_in_a_row += 1
 
     def is_running(self, future: Any) -> bool:
         _, seq = self._seq_of.get(future, (None, 0))
@@ -171,6 +184,8 @@ class LocalExecutor(Executor):
         pool, seq = self._current
         if pool is self._pool:
             self._discard_pool()
+        # no result came back, so whatever an interrupted attempt left is stale
+        shutil.rmtree(task.run_dir, ignore_errors=True)
         if seq not in self._running_at_break:
             return self.submit(task)
         attempts = self._crashes.get(task.run_id, 0) + 1

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import threading
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from enchanted_surrogates.executors.limits import kill_running_child
 from enchanted_surrogates.executors.worker import run_task
 from enchanted_surrogates.task import RunResult, Task
 
@@ -38,7 +40,16 @@ def init_worker(slots: Any, next_free: Any, supervisor_pid: int) -> None:
         _my_slot = next_free.value % len(slots)
         next_free.value += 1
     _slots = slots
+    signal.signal(signal.SIGTERM, _on_terminate)
     threading.Thread(target=_exit_with, args=(supervisor_pid,), daemon=True).start()
+
+
+def _on_terminate(_signum: int, _frame: object) -> None:
+    """The pool stops this worker (another one died, or an abort): clear this worker's slot,
+    so it is not blamed for the death, and take a limited run's process group along."""
+    _slots[_my_slot] = 0
+    kill_running_child()
+    os._exit(143)
 
 
 def _exit_with(pid: int) -> None:
@@ -53,6 +64,7 @@ def _exit_with(pid: int) -> None:
     except (AttributeError, OSError):
         return  # no pidfd here: workers then end when their pool's pipes close
     select.select([fd], [], [])
+    kill_running_child()
     os._exit(1)
 
 

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 from pathlib import Path
 
 from enchanted_surrogates.storage.columns import ColumnOrder
 
 DATASET_FILE = "enchanted_dataset.csv"
+
+# A cell may hold a long error message or output; reading back must never refuse it.
+csv.field_size_limit(sys.maxsize)
 
 
 class CsvDataset:

@@ -143,7 +143,10 @@ class Campaign:
         (self.base / JOURNAL_FILE).touch()
         self._make_folders()
         if not self._lock.held:
-            self._lock.acquire()
+            try:
+                self._lock.acquire()
+            except RunDirBusy as exc:
+                raise CampaignRefused(str(exc)) from None
         (self.base / "config" / self.spec.config_name).write_text(self.spec.text)
 
     def _make_folders(self) -> None:
@@ -234,8 +237,6 @@ class Campaign:
                 restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
                 if self.mode == "extend":
                     sampler.budget = len(points) + int(sampler.budget)
-                if self._stop_signal:
-                    raise Interrupted
                 self._runner = runner = LevelRunner(
                     level,
                     sampler,
@@ -249,6 +250,8 @@ class Campaign:
                     history=past,
                     secrets=self.secrets,
                 )
+                if self._stop_signal:  # arrived before this level's stream could be woken
+                    raise Interrupted
                 progress.add_total(runner.planned_chains - len(past.ended))
                 log.info("level %d: %d chains planned", level.index, runner.planned_chains)
                 finished = runner.run()
@@ -265,6 +268,12 @@ class Campaign:
             log.error("aborting the campaign: %s", aborted)
             executors.abort_all()
             journal.append("aborted", reason=aborted)
+        except BaseException as exc:
+            aborted = f"{type(exc).__name__}: {exc}"
+            log.exception("the campaign failed; finished runs are kept")
+            executors.abort_all()
+            journal.append("failed_campaign", reason=aborted)
+            raise
         finally:
             executors.close_all()
             progress.close()

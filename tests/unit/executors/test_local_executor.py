@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import es_test_plugins
+from processes import alive
 
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.local import LocalExecutor
@@ -128,3 +131,39 @@ def test_many_short_runs_are_chunked_and_each_keeps_its_own_result(tmp_path):
             )
         else:
             assert result.status is Status.SUCCESS and result.outputs["output"] == i / 1000 * 2
+
+
+def test_only_the_run_whose_worker_died_is_blamed(tmp_path):
+    # Two workers: the innocent runs share the pool with a run that kills its worker.
+    # The pool terminates the other worker too, but only the culprit counts an attempt.
+    executor = LocalExecutor(max_workers=2, crash_attempts=2)
+    tasks = _tasks(tmp_path, es_test_plugins.LateCrashRunner, [0.0, 1.0, 2.0, 3.0])
+    try:
+        results = _run_all(executor, tasks)
+    finally:
+        executor.close()
+    assert results["run0"].status is Status.CRASHED and "2 times" in results["run0"].error
+    for run_id in ("run1", "run2", "run3"):
+        assert results[run_id].status is Status.SUCCESS, results[run_id].error
+        with open(tmp_path / run_id / "invocations.txt") as handle:
+            assert handle.read() == "1\n"  # a rerun after a break starts in a clean dir
+
+
+def test_abort_stops_runs_under_limits_too(tmp_path):
+    # A run with a timeout executes in its own session; an abort must still end it.
+    spec = RunnerSpec(
+        name="r", cls=es_test_plugins.LateWriterRunner, kwargs={}, key="late", timeout=100
+    )
+    task = Task(run_id="run0", run_dir=str(tmp_path / "run0"), params={"sleep": 2.0}, runner=spec)
+    executor = LocalExecutor(max_workers=1)
+    stream = CompletionStream()
+    stream.submit(executor, task)
+    started = tmp_path / "run0" / "started.txt"
+    deadline = time.monotonic() + 30
+    while not started.exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    executor.abort()
+    time.sleep(3.0)
+    assert not (tmp_path / "run0" / "late.txt").exists()
+    assert not alive(int(started.read_text()))
