@@ -41,6 +41,7 @@ class LevelHistory:
 class CampaignHistory:
     config_text: str = ""
     seeds: dict[str, Any] = field(default_factory=dict)
+    budgets: dict[int, int] = field(default_factory=dict)  # the latest target per level
     levels: dict[int, LevelHistory] = field(default_factory=dict)
     final_rows: list[dict[str, Any]] = field(default_factory=list)
     runs_finished: int = 0
@@ -54,9 +55,12 @@ def replay(path: str | Path) -> CampaignHistory:
     history = CampaignHistory()
     for event in read_journal(path):
         kind = event["event"]
-        if kind == "campaign_started":
-            history.config_text = event.get("config", "")
-            history.seeds = event.get("seeds") or {}
+        if kind in ("campaign_started", "campaign_resumed"):
+            if kind == "campaign_started":
+                history.config_text = event.get("config", "")
+                history.seeds = event.get("seeds") or {}
+            budgets = event.get("budgets") or {}
+            history.budgets.update({int(level): int(n) for level, n in budgets.items()})
         elif kind == "level_started":
             level = history.level(event["level"])
             if level.batch_size is None:

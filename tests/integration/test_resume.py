@@ -395,3 +395,79 @@ def test_a_second_sigint_exits_at_once_and_the_journal_stays_readable(tmp_path, 
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     assert len(pd.read_csv(base / "enchanted_dataset.csv")) == 4
+
+
+@pytest.mark.parametrize(
+    ("sampler_type", "added"),
+    [("SobolSequenceSampler", 8), ("LatinHypercubeSampler", 8), ("GridSampler", 0)],
+)
+def test_extend_with_fixed_size_designs(tmp_path, enchanted, sampler_type, added):
+    base = tmp_path / "camp"
+    config = single(base, seed=3)
+    sampler = {"type": sampler_type, "parameters": ["x"], "bounds": [[0.0, 1.0]]}
+    sampler.update(
+        {"num_samples": 8} if sampler_type == "GridSampler" else {"budget": 8, "seed": 3}
+    )
+    config["samplers"]["s"] = sampler
+    config["runners"]["r"]["sleep"] = 0.0
+    assert _run(enchanted, tmp_path, config).returncode == 0
+    first = pd.read_csv(base / "enchanted_dataset.csv")
+    done = _run(enchanted, tmp_path, config, "--extend")
+    assert done.returncode == 0, done.stderr
+    df = pd.read_csv(base / "enchanted_dataset.csv")
+    assert len(df) == 8 + added and df["x"].is_unique
+    kept = df.set_index("run_dir").loc[first["run_dir"], "x"].to_numpy()
+    assert kept == pytest.approx(first["x"].to_numpy())  # old rows kept as they were
+    if sampler_type == "GridSampler":
+        assert "no more can be added" in (base / "logs" / "main.log").read_text()
+    assert_each_run_once(base)
+
+
+def test_an_interrupted_extend_is_finished_by_resume(tmp_path, cli_env, enchanted):
+    base = tmp_path / "camp"
+    config = single(base, seed=8)
+    config["samplers"]["s"]["budget"] = 10
+    config["runners"]["r"]["sleep"] = 0.0
+    path = write_config(tmp_path / "c.yaml", config)
+    assert enchanted("run", path, cwd=tmp_path).returncode == 0
+    config["runners"]["r"]["sleep"] = 0.3
+    write_config(path, config)
+    process = start(path, cli_env, "--extend")
+    deadline = time.monotonic() + 60
+    while sum(e["event"] == "finished" for e in _events(base)) < 13:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    done = enchanted("run", path, "--resume", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    df = pd.read_csv(base / "enchanted_dataset.csv")
+    assert len(df) == 20 and df["x"].is_unique
+    assert sorted(df["x"]) == pytest.approx(
+        sorted(
+            p["x"]
+            for p in RandomSampler(parameters=["x"], bounds=[[0, 1]], budget=20, seed=8).ask(20)
+        )
+    )
+
+
+def test_an_original_api_sampler_sees_the_whole_dataset_after_extend(tmp_path):
+    from es_test_plugins import OriginalStyleSampler
+
+    import enchanted_surrogates
+
+    base = tmp_path / "camp"
+    config = single(base, seed=1)
+    config["samplers"]["s"] = {
+        "type": "es_test_plugins:OriginalStyleSampler",
+        "bounds": [[0, 1]],
+        "budget": 4,
+        "parameters": ["x"],
+        "batch_size": 2,
+    }
+    config["runners"]["r"]["sleep"] = 0.0
+    enchanted_surrogates.run(config)
+    assert OriginalStyleSampler.seen_dataset_sizes == [2, 4]
+    df = enchanted_surrogates.run(config, run_mode="extend")
+    assert len(df) == 8
+    assert OriginalStyleSampler.seen_dataset_sizes == [6, 8]

@@ -26,15 +26,12 @@ class CompletionStream:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._pending = 0
         self._executors: dict[int, Executor] = {}
+        self.current: dict[str, Any] = {}  # run_id -> its latest future (resubmissions too)
 
     def interrupt(self) -> None:
         """Wake the waiting supervisor with Interrupted; safe to call from a signal handler
         (SimpleQueue.put is reentrant)."""
         self._queue.put(_WAKE_UP)
-
-    def ready(self) -> bool:
-        """True if a finished run is waiting to be collected."""
-        return not self._queue.empty()
 
     def __len__(self) -> int:
         return self._pending
@@ -46,6 +43,7 @@ class CompletionStream:
 
     def _track(self, executor: Executor, task: Task, future: Any) -> None:
         self._executors[id(executor)] = executor
+        self.current[task.run_id] = future
         self._pending += 1
         future.add_done_callback(lambda done: self._queue.put((executor, task, done)))
 
@@ -55,10 +53,23 @@ class CompletionStream:
         `before_blocking` runs only when nothing has finished yet, so the caller can flush
         its files once per wait rather than once per result.
         """
+        found = self._next(before_blocking, wait=True)
+        assert found is not None
+        return found
+
+    def next_ready(self) -> tuple[Task, RunResult] | None:
+        """The next finished run if one is waiting; never blocks."""
+        return self._next(None, wait=False)
+
+    def _next(
+        self, before_blocking: Callable[[], None] | None, wait: bool
+    ) -> tuple[Task, RunResult] | None:
         while True:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
+                if not wait:
+                    return None
                 for executor in self._executors.values():
                     executor.flush()
                 if before_blocking is not None:
@@ -70,5 +81,6 @@ class CompletionStream:
             self._pending -= 1
             outcome = executor.collect(task, future)
             if isinstance(outcome, RunResult):
+                self.current.pop(task.run_id, None)
                 return task, outcome
             self._track(executor, task, outcome)

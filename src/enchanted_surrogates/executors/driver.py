@@ -14,7 +14,6 @@ the run's Status (SUCCESS, FAILED, CRASHED, TIMEOUT, MEMOUT, CANCELLED).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
@@ -26,7 +25,7 @@ class RunDriver:
     def __init__(self, executor: Executor) -> None:
         self.executor = executor
         self._stream = CompletionStream()
-        self._futures: dict[str, Any] = {}
+        self._futures: dict[str, Task] = {}
         self._finished: dict[str, RunResult] = {}
         self._delivered: set[str] = set()
         self._reasons: dict[str, str] = {}
@@ -35,7 +34,8 @@ class RunDriver:
         """Start a run; return its handle (the task's run_id, which must be unique)."""
         if task.run_id in self._futures:
             raise ValueError(f"a run with handle {task.run_id!r} was submitted already")
-        self._futures[task.run_id] = self._stream.submit(self.executor, task)
+        self._futures[task.run_id] = task
+        self._stream.submit(self.executor, task)
         return task.run_id
 
     def capacity(self) -> int:
@@ -44,13 +44,14 @@ class RunDriver:
 
     def poll(self) -> dict[str, str]:
         """Every handle's status now, without waiting."""
-        while self._stream.ready():
-            self._collect()
+        while (found := self._stream.next_ready()) is not None:
+            self._store(*found)
         statuses = {}
-        for handle, future in self._futures.items():
+        for handle in self._futures:
             if handle in self._finished:
                 statuses[handle] = str(self._finished[handle].status)
             else:
+                future = self._stream.current[handle]
                 statuses[handle] = "RUNNING" if self.executor.is_running(future) else "PENDING"
         return statuses
 
@@ -58,7 +59,7 @@ class RunDriver:
         """Cancel a run that has not started; True if it will not run."""
         if handle in self._finished:
             return False
-        cancelled = self.executor.cancel(self._futures[handle])
+        cancelled = self.executor.cancel(self._stream.current[handle])
         if cancelled:
             self._reasons[handle] = reason
         return cancelled
@@ -81,7 +82,9 @@ class RunDriver:
         return dict(self._finished)
 
     def _collect(self) -> None:
-        task, result = self._stream.next()
+        self._store(*self._stream.next())
+
+    def _store(self, task: Task, result: RunResult) -> None:
         if result.status is Status.CANCELLED and task.run_id in self._reasons:
             result.error = self._reasons[task.run_id]
         self._finished[task.run_id] = result

@@ -26,7 +26,6 @@ from enchanted_surrogates.run_errors import (
 )
 from enchanted_surrogates.status import Status
 
-
 _running_child = 0  # pid (= process group) of the limited run in progress, if any
 
 

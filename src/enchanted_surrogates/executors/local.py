@@ -161,13 +161,32 @@ class LocalExecutor(Executor):
         return bool(self._slots and seq in self._slots.running())
 
     def cancel(self, future: Future) -> bool:
-        """Cancel a task that has not started; its chunk too once all of it is cancelled."""
-        if self.is_running(future) or not future.cancel():
-            return False
+        """Cancel a task that has not started; True only if it will not run.
+
+        A buffered task is dropped; a submitted one only if its pool submission can still be
+        withdrawn, i.e. the rest of its chunk is cancelled and the pool has not taken it.
+        """
+        for position, (_, _, buffered) in enumerate(self._buffer):
+            if buffered is future:
+                del self._buffer[position]
+                return future.cancel()
         pool_future, chunk = self._chunk_of.get(future, (None, []))
-        if pool_future is not None and all(f.cancelled() for _, _, f in chunk):
-            pool_future.cancel()
-        return True
+        if pool_future is None:
+            return future.cancel()
+        rest_cancelled = all(f.cancelled() for _, _, f in chunk if f is not future)
+        if not rest_cancelled or not pool_future.cancel():
+            return False
+        return future.cancel()
+
+    def cancel_all(self) -> None:
+        """Withdraw everything not yet taken by a worker (runs in progress go on)."""
+        for _, _, future in self._buffer:
+            future.cancel()
+        self._buffer = []
+        for pool_future, chunk in {id(c): (p, c) for p, c in self._chunk_of.values()}.values():
+            if pool_future.cancel():
+                for _, _, future in chunk:
+                    future.cancel()
 
     def collect(self, task: Task, future: Any) -> RunResult | Any:
         self._chunk_of.pop(future, None)

@@ -155,7 +155,10 @@ class Sampler:
         position is enough; learning samplers are also told the recorded results.
         """
         self.submitted = len(points)
-        if results and self.learns_from_results:
+        if _overrides(self, "register_future"):
+            # an original-API sampler gets "the dataset so far", old rows included
+            self.__dict__["_legacy_rows"] = list(results)
+        elif results and self.learns_from_results:
             self.tell(results)
 
     # --- original contract, bridged to the new one ----------------------------------------

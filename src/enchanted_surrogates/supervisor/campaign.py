@@ -189,7 +189,7 @@ class Campaign:
         nested = len(levels) > 1
         resumed = history is not None
         history = history or CampaignHistory()
-        samplers = [self._build_sampler(level.sampler, history) for level in levels]
+        samplers = [self._build_sampler(level.index, level.sampler, history) for level in levels]
         executors = _SharedExecutors(spec)
         supervisor = spec.config.supervisor
         order = ColumnOrder(
@@ -223,6 +223,10 @@ class Campaign:
             config_hash=hashlib.sha256(spec.text.encode()).hexdigest(),
             config=spec.text,
             seeds={lv.sampler.name: getattr(s, "seed", None) for lv, s in zip(levels, samplers)},
+            # an extension's targets, so an interrupted extend can be finished by --resume
+            budgets={lv.index: int(s.budget) for lv, s in zip(levels, samplers)}
+            if self.mode == "extend"
+            else {},
         )
         if resumed:
             log.info("%s %s: %d runs already finished", self.mode, self.base, history.runs_finished)
@@ -235,8 +239,6 @@ class Campaign:
                 past = history.levels.get(level.index, LevelHistory())
                 points = [past.points[i] for i in sorted(past.points)]
                 restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
-                if self.mode == "extend":
-                    sampler.budget = len(points) + int(sampler.budget)
                 self._runner = runner = LevelRunner(
                     level,
                     sampler,
@@ -290,15 +292,43 @@ class Campaign:
         log.info("dataset: %s", self.base / DATASET_FILE)
         self._post_process()
 
-    def _build_sampler(self, entry: EntrySpec, history: CampaignHistory) -> Any:
-        """The sampler as configured; a seed drawn at the campaign's start is reused."""
-        recorded = history.seeds.get(entry.name)
-        if recorded is None or entry.options.get("seed") is not None:
-            return entry.build()
-        if not accepts_key(entry.cls, "seed"):
-            return entry.build()
-        options = {**copy.deepcopy(entry.options), "seed": recorded}
-        return EntrySpec(entry.kind, entry.name, entry.cls, options).build()
+    def _build_sampler(self, index: int, entry: EntrySpec, history: CampaignHistory) -> Any:
+        """The level's sampler, built for this run mode.
+
+        A seed drawn at the campaign's start is reused. Its budget is the target: on
+        extend, what the journal holds plus the sampler's own budget; on resume, the larger
+        of that budget and a target recorded by an earlier (interrupted) extend. Samplers
+        with a fixed-size design (LHS, Sobol) are built for the whole target; grids and
+        arrays stop at their size.
+        """
+        options = copy.deepcopy(entry.options)
+        recorded_seed = history.seeds.get(entry.name)
+        reuse_seed = recorded_seed is not None and options.get("seed") is None
+        if reuse_seed and accepts_key(entry.cls, "seed"):
+            options["seed"] = recorded_seed
+        sampler = EntrySpec(entry.kind, entry.name, entry.cls, options).build()
+        own = int(sampler.budget)
+        asked = history.levels[index].asked() if index in history.levels else 0
+        target = None
+        if self.mode == "extend":
+            target = asked + own
+        elif self.mode == "resume" and history.budgets.get(index, 0) > own:
+            target = history.budgets[index]
+        if target is None:
+            return sampler
+        if accepts_key(entry.cls, "budget"):
+            options["budget"] = target
+            sampler = EntrySpec(entry.kind, entry.name, entry.cls, options).build()
+        else:
+            sampler.budget = target  # an original-API sampler
+        if int(sampler.budget) < target:
+            log.warning(
+                "level %d: sampler %s has only %d points; no more can be added",
+                index,
+                entry.name,
+                int(sampler.budget),
+            )
+        return sampler
 
     def _stop(self, executors: _SharedExecutors, journal: Journal) -> None:
         name = signal.Signals(self._stop_signal).name if self._stop_signal else "stop"

@@ -295,8 +295,8 @@ class LevelRunner:
             row = self._next_row()
             if row is not None:
                 self._tell([row])
-            while not learns and self.stream.ready():
-                row = self._next_row()
+            while not learns and (found := self.stream.next_ready()) is not None:
+                row = self._advance(*found)
                 if row is not None:
                     self._tell([row])
 

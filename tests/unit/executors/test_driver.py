@@ -56,3 +56,60 @@ def test_wait_returns_every_result_and_handles_must_be_unique(tmp_path):
             raise AssertionError("a duplicate handle was accepted")
         results = driver.wait()
     assert results["a"].status.value == "FAILED" and "boom" in results["a"].error
+
+
+def test_cancel_is_truthful_for_chunked_short_runs(tmp_path):
+    with RunDriver(LocalExecutor(max_workers=1)) as driver:
+        for i in range(40):  # warm up: short runs make the executor chunk submissions
+            driver.submit(make_task(es_test_plugins.PidRunner, {}, str(tmp_path / f"w{i}")))
+        driver.wait()
+        handles = [
+            driver.submit(
+                make_task(es_test_plugins.SleepRunner, {"sleep": 0.001}, str(tmp_path / f"run{i}"))
+            )
+            for i in range(10)
+        ]
+        answers = {h: driver.cancel(h, "no") for h in handles[5:]}
+        results = driver.wait()
+    for handle, cancelled in answers.items():
+        ran = (tmp_path / handle).exists()
+        assert cancelled != ran, f"{handle}: cancel said {cancelled} but ran={ran}"
+        assert (results[handle].status.value == "CANCELLED") == cancelled
+
+
+def test_a_resubmitted_run_can_still_be_cancelled(tmp_path):
+    with RunDriver(LocalExecutor(max_workers=1, crash_attempts=2)) as driver:
+        driver.submit(
+            make_task(
+                es_test_plugins.LateCrashRunner, {"x": 0.0}, str(tmp_path / "crasher"), delay=0.2
+            )
+        )
+        driver.submit(
+            make_task(
+                es_test_plugins.LateCrashRunner, {"x": 1.0}, str(tmp_path / "victim"), delay=0.5
+            )
+        )
+        driver.submit(
+            make_task(
+                es_test_plugins.LateCrashRunner, {"x": 2.0}, str(tmp_path / "third"), delay=0.5
+            )
+        )
+        driver.submit(
+            make_task(
+                es_test_plugins.LateCrashRunner, {"x": 3.0}, str(tmp_path / "fourth"), delay=0.5
+            )
+        )
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "victim" / "invocations.txt").exists():
+            assert time.monotonic() < deadline
+            driver.poll()
+            time.sleep(0.05)
+        # after the pool broke, "fourth" was resubmitted and waits in the new pool: the
+        # driver follows its new future, so it can still be withdrawn
+        assert driver.cancel("fourth", "not needed")
+        results = driver.wait()
+    assert results["fourth"].status.value == "CANCELLED"
+    assert not (tmp_path / "fourth" / "invocations.txt").exists()
+    assert results["victim"].status.value == "SUCCESS"
+    assert results["third"].status.value == "SUCCESS"
+    assert results["crasher"].status.value == "CRASHED"
