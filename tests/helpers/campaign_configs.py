@@ -33,3 +33,24 @@ def basic_config(base_run_dir: Path, runner: dict, sampler: dict | None = None, 
             **supervisor,
         },
     }
+
+
+def double_gaussian_config(base_run_dir: Path) -> dict:
+    """A small valid campaign (2-D analytic runner, 4 seeded random points) to break."""
+    return {
+        "executors": {"local": {"type": "LocalExecutor", "max_workers": 1}},
+        "samplers": {
+            "s1": {
+                "type": "RandomSampler",
+                "parameters": ["x", "y"],
+                "bounds": [[0.0, 1.0], [0.0, 1.0]],
+                "budget": 4,
+                "seed": 1,
+            }
+        },
+        "runners": {"r1": {"type": "SyntheticDoubleGaussianRunner", "dimensions": 2}},
+        "supervisor": {
+            "base_run_dir": str(base_run_dir),
+            "run_order": [{"sampler": "s1", "executor": "local", "runner": "r1"}],
+        },
+    }

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 import yaml
+from campaign_configs import double_gaussian_config
 
 pytestmark = pytest.mark.integration
 
@@ -27,24 +28,8 @@ EXIT_USAGE = 2
 
 
 def base_config(campaign: Path) -> dict[str, Any]:
-    """A valid campaign (checked by test_base_config_is_valid) that each case breaks."""
-    return {
-        "executors": {"local": {"type": "LocalExecutor", "max_workers": 1}},
-        "samplers": {
-            "s1": {
-                "type": "RandomSampler",
-                "parameters": ["x", "y"],
-                "bounds": [[0.0, 1.0], [0.0, 1.0]],
-                "budget": 4,
-                "seed": 1,
-            }
-        },
-        "runners": {"r1": {"type": "SyntheticDoubleGaussianRunner", "dimensions": 2}},
-        "supervisor": {
-            "base_run_dir": str(campaign),
-            "run_order": [{"sampler": "s1", "executor": "local", "runner": "r1"}],
-        },
-    }
+    """A valid campaign that each case breaks."""
+    return double_gaussian_config(campaign)
 
 
 def run_enchanted(command: str, config: Path, cwd: Path) -> subprocess.CompletedProcess:

@@ -26,6 +26,17 @@ def result_row(task: Task, result: RunResult) -> dict[str, Any]:
     return row
 
 
+def _identity(task: Task) -> dict[str, Any]:
+    """Which run an event is about; replay keys chains by (level, index, parent)."""
+    return {
+        "run_id": task.run_id,
+        "level": task.level,
+        "stage": task.stage,
+        "index": task.index,
+        "parent": task.parent,
+    }
+
+
 class Recorder:
     def __init__(self, journal: Journal, dataset: CsvDataset, progress: Progress) -> None:
         self.journal = journal
@@ -40,11 +51,7 @@ class Recorder:
     def submitted(self, task: Task) -> None:
         self.journal.append(
             "submitted",
-            run_id=task.run_id,
-            level=task.level,
-            stage=task.stage,
-            index=task.index,
-            parent=task.parent,
+            **_identity(task),
             attempt=task.attempt,
             run_dir=task.run_dir,
             params=task.params,
@@ -54,11 +61,7 @@ class Recorder:
         """Journal a failed attempt that will be run again (no dataset row)."""
         self.journal.append(
             "retry",
-            run_id=task.run_id,
-            level=task.level,
-            stage=task.stage,
-            index=task.index,
-            parent=task.parent,
+            **_identity(task),
             attempt=task.attempt,
             status=str(result.status),
             error=result.error,
@@ -79,16 +82,7 @@ class Recorder:
         if extra:
             row.update(extra)
         event = "finished" if result.success else "failed"
-        self.journal.append(
-            event,
-            run_id=task.run_id,
-            level=task.level,
-            stage=task.stage,
-            index=task.index,
-            parent=task.parent,
-            final=final,
-            row=row,
-        )
+        self.journal.append(event, **_identity(task), final=final, row=row)
         if not final:
             return row
         self.dataset.append(row)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from campaign_configs import double_gaussian_config
 
 from enchanted_surrogates.config import ConfigError, load_spec
 from enchanted_surrogates.runners.synthetic_double_gaussian_runner import (
@@ -19,23 +20,8 @@ from enchanted_surrogates.samplers.random import RandomSampler
 
 
 def base_config(base_run_dir: Path) -> dict[str, Any]:
-    return {
-        "executors": {"local": {"type": "LocalExecutor", "max_workers": 1}},
-        "samplers": {
-            "s1": {
-                "type": "RandomSampler",
-                "parameters": ["x", "y"],
-                "bounds": [[0.0, 1.0], [0.0, 1.0]],
-                "budget": 4,
-                "seed": 1,
-            }
-        },
-        "runners": {"r1": {"type": "SyntheticDoubleGaussianRunner", "dimensions": 2}},
-        "supervisor": {
-            "base_run_dir": str(base_run_dir),
-            "run_order": [{"sampler": "s1", "executor": "local", "runner": "r1"}],
-        },
-    }
+    """A valid campaign that each case breaks."""
+    return double_gaussian_config(base_run_dir)
 
 
 @pytest.fixture
