@@ -142,3 +142,16 @@ def test_header_grows_when_a_later_run_brings_new_outputs(tmp_path):
     assert list(df["status"]) == ["FAILED", "FAILED", "SUCCESS", "SUCCESS"]
     assert df["output"].isna().tolist() == [True, True, False, False]
     assert df.columns[-1] == "run_dir" and list(df.columns[:2]) == ["x", "output"]
+
+
+def test_settings_not_acted_on_yet_are_announced(tmp_path):
+    config = basic_config(
+        tmp_path / "c",
+        {"type": "SumRunner", "params_to_sum": ["x"]},
+        summary_datatype="parquet",
+        save_files="none",
+    )
+    enchanted_surrogates.run(config)
+    log = (tmp_path / "c" / "logs" / "main.log").read_text()
+    assert "summary_datatype: parquet is not written yet" in log
+    assert "save_files: none is not applied yet" in log
