@@ -55,6 +55,19 @@ def _parser() -> argparse.ArgumentParser:
 
     rebuild = commands.add_parser("rebuild", help="rewrite the dataset files from the journal")
     rebuild.add_argument("base_run_dir", help="the campaign's base_run_dir")
+
+    export = commands.add_parser(
+        "export", help="write the dataset in another format, from the journal"
+    )
+    export.add_argument("base_run_dir", help="the campaign's base_run_dir")
+    export.add_argument("--format", required=True, choices=["csv", "parquet", "hdf5"])
+    export.add_argument(
+        "-o", "--output", help="file to write (default: enchanted_dataset.<ext> or runs.h5 here)"
+    )
+    export.add_argument(
+        "--successful-only", action="store_true", help="only rows whose runs succeeded"
+    )
+    export.add_argument("--columns", nargs="+", metavar="COLUMN", help="these columns, in order")
     return parser
 
 
@@ -62,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rebuild":
         return _rebuild(args.base_run_dir)
+    if args.command == "export":
+        return _export(args)
     try:
         spec = load_spec(
             args.config,
@@ -119,7 +134,7 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        dataset = Campaign(spec, force=args.force, secrets=secrets).run()
+        progress = Campaign(spec, force=args.force, secrets=secrets).execute()
     except CampaignAborted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return EXIT_ABORTED
@@ -129,10 +144,11 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except CampaignInterrupted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 128 + exc.signum
-    failed = int((~dataset["success"].astype(bool)).sum()) if len(dataset) else 0
+    from enchanted_surrogates.storage.load import dataset_path
+
     print(
-        f"done: {len(dataset)} runs, {len(dataset) - failed} succeeded, {failed} failed; "
-        f"dataset in {spec.base_run_dir / 'enchanted_dataset.csv'}",
+        f"done: {progress.done} runs, {progress.successes} succeeded, {progress.failures} "
+        f"failed; dataset in {dataset_path(spec.base_run_dir)}",
         file=sys.stderr,
     )
     return EXIT_OK
@@ -148,7 +164,25 @@ def _rebuild(base_run_dir: str) -> int:
         print(f"error: {base_run_dir}: no {JOURNAL_FILE} here to rebuild from", file=sys.stderr)
         return EXIT_USAGE
     rows = rebuild(base_run_dir)
-    print(f"rebuilt {base_run_dir}/enchanted_dataset.csv from the journal: {rows} rows")
+    print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from enchanted_surrogates.storage.export import ExportError, export
+
+    try:
+        path, rows = export(
+            args.base_run_dir,
+            args.format,
+            output=args.output,
+            successful_only=args.successful_only,
+            columns=args.columns,
+        )
+    except (ExportError, ImportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {rows} rows to {path}")
     return EXIT_OK
 
 

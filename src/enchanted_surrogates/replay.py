@@ -8,6 +8,7 @@ directory; a stage whose predecessor finished but that was never submitted is su
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,15 @@ class CampaignHistory:
     seeds: dict[str, Any] = field(default_factory=dict)
     budgets: dict[int, int] = field(default_factory=dict)  # the latest target per level
     levels: dict[int, LevelHistory] = field(default_factory=dict)
-    final_rows: list[dict[str, Any]] = field(default_factory=list)
     runs_finished: int = 0
 
     def level(self, index: int) -> LevelHistory:
         return self.levels.setdefault(index, LevelHistory())
+
+    def final_rows(self) -> Iterator[dict[str, Any]]:
+        """Every chain's dataset row, level by level, in the order the chains ended."""
+        for index in sorted(self.levels):
+            yield from self.levels[index].ended.values()
 
 
 def replay(path: str | Path) -> CampaignHistory:
@@ -85,11 +90,20 @@ def replay(path: str | Path) -> CampaignHistory:
             key = (event["index"], event["parent"])
             if event.get("final"):
                 level.open.pop(key, None)
-                if key not in level.ended:
-                    level.ended[key] = event["row"]
-                    history.final_rows.append(event["row"])
+                level.ended.setdefault(key, event["row"])
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
         elif kind == "level_finished":
             history.level(event["level"]).finished = True
     return history
+
+
+def iter_final_rows(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The dataset rows in the journal, streamed: memory holds only which chains ended."""
+    seen: set[tuple[int, int, int]] = set()
+    for event in read_journal(path):
+        if event["event"] in ("finished", "failed") and event.get("final"):
+            key = (event["level"], event["index"], event["parent"])
+            if key not in seen:
+                seen.add(key)
+                yield event["row"]

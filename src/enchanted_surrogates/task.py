@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from enchanted_surrogates.status import Status
+from enchanted_surrogates.storage.run_files import FilePolicy
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Task:
     parent: int = 0  # the parent row's index (0 at the first level)
     attempt: int = 1
     write_datapoint: bool = True
+    files: FilePolicy | None = None  # save_files / local_storage; None keeps all in place
+    # whether a later stage or level may read this run's files, so they must stay whole
+    read_later_if_success: bool = False
+    read_later_if_failure: bool = False
 
 
 @dataclass

@@ -6,6 +6,7 @@ belong to the chosen type and are checked by it (see options.py).
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -86,10 +87,22 @@ class SupervisorConfig(_Strict):
         description="async keeps every worker busy; batch asks, runs and tells a whole batch; "
         "auto picks async unless the sampler learns from results.",
     )
-    save_files: Literal["all", "custom", "none"] = "all"
-    save_files_list: list[str] = Field(default_factory=list)
-    local_storage: str | None = None
-    summary_datatype: Literal["csv", "parquet", "both"] = "csv"
+    save_files: Literal["all", "custom", "none"] = Field(
+        default="all",
+        description="Which files each run directory keeps once no later run can read them: "
+        "all, the names/globs in save_files_list (custom), or nothing (none).",
+    )
+    save_files_list: list[str] = Field(
+        default_factory=list, description="File names or glob patterns kept with 'custom'."
+    )
+    local_storage: str | None = Field(
+        default=None,
+        description="Node-local folder (a path, or an environment variable such as TMPDIR) "
+        "where runs execute; their kept files move to base_run_dir/data when they end.",
+    )
+    summary_datatype: Literal["csv", "parquet", "both"] = Field(
+        default="csv", description="The dataset file(s): enchanted_dataset.csv and/or .parquet."
+    )
     retries: int = Field(default=0, ge=0, description="Default extra attempts per run.")
     retry_on: list[RetryStatus] = Field(default_factory=lambda: ["CRASHED", "TIMEOUT"])
     max_failure_rate: float | None = Field(
@@ -109,6 +122,16 @@ class SupervisorConfig(_Strict):
         description="Whether failed rows of a level still fan out into the next level.",
     )
 
+    @field_validator("summary_datatype")
+    @classmethod
+    def _parquet_installed(cls, value: str) -> str:
+        if value != "csv" and importlib.util.find_spec("pyarrow") is None:
+            raise ValueError(
+                f"'{value}' writes Parquet, which needs pyarrow: "
+                "pip install 'enchanted-surrogates[parquet]'"
+            )
+        return value
+
     @model_validator(mode="after")
     def _check_save_files(self) -> SupervisorConfig:
         if self.save_files == "custom" and not self.save_files_list:
@@ -117,7 +140,9 @@ class SupervisorConfig(_Strict):
 
 
 class StorageConfig(_Strict):
-    type: Literal["hdf5", "none"] = "hdf5"
+    type: Literal["hdf5", "none"] = Field(
+        default="hdf5", description="hdf5 writes runs.h5 (the dataset and campaign metadata)."
+    )
 
     @field_validator("type", mode="before")
     @classmethod
@@ -126,6 +151,16 @@ class StorageConfig(_Strict):
         if value is None:
             return "none"
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("type")
+    @classmethod
+    def _tables_installed(cls, value: str) -> str:
+        if value == "hdf5" and importlib.util.find_spec("tables") is None:
+            raise ValueError(
+                "hdf5 needs PyTables: pip install 'enchanted-surrogates[hdf5]' "
+                "(or set storage.type: none)"
+            )
+        return value
 
 
 class LoggingConfig(_Strict):
@@ -148,7 +183,10 @@ class CampaignConfig(_Strict):
     samplers: dict[str, dict[str, Any]]
     runners: dict[str, dict[str, Any]]
     supervisor: SupervisorConfig
-    storage: StorageConfig = Field(default_factory=StorageConfig)
+    storage: StorageConfig = Field(
+        default_factory=lambda: StorageConfig.model_construct(type="none"),
+        description="runs.h5 is written when this section is present (type: hdf5).",
+    )
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
     post_processing: PostProcessingConfig | None = None
 

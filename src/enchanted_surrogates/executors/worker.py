@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import numbers
 import os
+import shutil
 import time
 import traceback
 from typing import Any
@@ -16,9 +17,8 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
 from enchanted_surrogates.status import Status
+from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
-
-DATAPOINT_FILE = "enchanted_datapoint.csv"
 
 _RUNNERS: dict[str, Any] = {}
 
@@ -38,15 +38,16 @@ def run_task(task: Task) -> RunResult:
     secrets.install(spec.secrets)
     started = time.time()
     t0 = time.perf_counter()
+    work = work_dir(task.run_dir, task.files)
     try:
-        os.makedirs(task.run_dir, exist_ok=True)
+        if work != task.run_dir:
+            shutil.rmtree(work, ignore_errors=True)  # left by a worker that died mid-run
+        os.makedirs(work, exist_ok=True)
         runner = get_runner(spec)
         if spec.timeout or spec.memory_limit:
-            raw = run_limited(
-                runner, task.run_dir, dict(task.params), spec.timeout, spec.memory_limit
-            )
+            raw = run_limited(runner, work, dict(task.params), spec.timeout, spec.memory_limit)
         else:
-            raw = runner.single_code_run(task.run_dir, dict(task.params))
+            raw = runner.single_code_run(work, dict(task.params))
         outputs, status, error = check_outputs(raw)
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
@@ -58,8 +59,19 @@ def run_task(task: Task) -> RunResult:
     result.ended_at = time.time()
     _redact(result)
     if task.write_datapoint:
-        _write_datapoint(task, result)
+        _write_datapoint(work, task, result)
+    _finish_files(task, work, result)
     return result
+
+
+def _finish_files(task: Task, work: str, result: RunResult) -> None:
+    """Prune the run dir now unless a later run reads it; bring staged files home."""
+    read_later = task.read_later_if_success if result.success else task.read_later_if_failure
+    try:
+        finish_run_dir(task.run_dir, work, task.files, prune=not read_later)
+    except OSError as exc:
+        result.status = Status.FAILED
+        result.error = f"could not move the run's files from {work} to {task.run_dir}: {exc}"
 
 
 def _failure(task: Task, exc: BaseException) -> RunResult:
@@ -127,12 +139,12 @@ def to_scalar(value: Any) -> Any:
     return _NOT_SCALAR
 
 
-def _write_datapoint(task: Task, result: RunResult) -> None:
+def _write_datapoint(work: str, task: Task, result: RunResult) -> None:
     """The one-row CSV the original wrote into every run directory (kept for compatibility)."""
     row = {**task.params, **result.outputs, "success": result.success, "status": str(result.status)}
     row["error"] = result.error
     try:
-        with open(os.path.join(task.run_dir, DATAPOINT_FILE), "w", newline="") as handle:
+        with open(os.path.join(work, DATAPOINT_FILE), "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(row.keys())
             writer.writerow(row.values())

@@ -1,43 +1,138 @@
 """Derive the dataset files from the journal, so a crash between writing the journal and
-writing the CSV can neither duplicate nor drop a row."""
+writing a dataset file can neither duplicate nor drop a row.
+
+Everything here streams the journal: one pass learns the columns and their kinds, a
+second writes the rows, so rebuilding a 100,000-run campaign does not hold its dataset.
+"""
 
 from __future__ import annotations
 
+import getpass
+import json
+import socket
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from enchanted_surrogates.journal import JOURNAL_FILE
-from enchanted_surrogates.replay import CampaignHistory, replay
+from enchanted_surrogates import __version__
+from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
+from enchanted_surrogates.replay import iter_final_rows, replay
+from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
-from enchanted_surrogates.storage.csv_dataset import DATASET_FILE, CsvDataset
+from enchanted_surrogates.storage.csv_dataset import CsvDataset
+from enchanted_surrogates.storage.datasets import Datasets, formats, open_datasets
 
 LAST_COMPLETE_FILE = "last_complete_enchanted_dataset.csv"
 
 
-def column_order(history: CampaignHistory) -> ColumnOrder:
-    """Parameters in the order the levels asked them, runners in run_order order."""
-    parameters = [
-        key
-        for index in sorted(history.levels)
-        for point in list(history.levels[index].points.values())[:1]
-        for key in point
-    ]
-    runners: list[str] = []
-    config = yaml.safe_load(history.config_text) or {}
+def runner_names(config_text: str) -> list[str]:
+    """Runner names in run_order order (the order of their bookkeeping columns)."""
+    config = yaml.safe_load(config_text) or {}
+    names: list[str] = []
     for entry in (config.get("supervisor") or {}).get("run_order") or []:
-        names = entry.get("runner", [])
-        runners.extend([names] if isinstance(names, str) else names)
-    return ColumnOrder(parameters, runners, levels=len(history.levels) > 1)
+        runner = entry.get("runner", [])
+        names.extend([runner] if isinstance(runner, str) else runner)
+    return names
 
 
-def write_dataset(base: Path, history: CampaignHistory, order: ColumnOrder) -> CsvDataset:
-    """A fresh enchanted_dataset.csv holding every final row, left open for appending."""
-    dataset = CsvDataset(base / DATASET_FILE, order)
-    for row in history.final_rows:
-        dataset.append(row)
-    dataset.flush()
-    return dataset
+def configured_formats(config_text: str) -> list[str]:
+    config = yaml.safe_load(config_text) or {}
+    supervisor = config.get("supervisor") or {}
+    storage = config.get("storage") or {}
+    storage_type = str(storage.get("type", "hdf5") if "storage" in config else "none").lower()
+    return formats(supervisor.get("summary_datatype", "csv"), storage_type)
+
+
+def campaign_metadata(
+    config_text: str, levels: list[dict[str, Any]], started_at: float, ended_at: float | None
+) -> dict[str, str]:
+    """Who ran what, where and when: stored with the typed dataset files."""
+    stamp = "%Y-%m-%dT%H:%M:%S%z"
+    metadata = {
+        "config": config_text,
+        "version": __version__,
+        "user": getpass.getuser(),
+        "host": socket.gethostname(),
+        "levels": json.dumps(levels),
+        "started_at": time.strftime(stamp, time.localtime(started_at)),
+    }
+    if ended_at is not None:
+        metadata["ended_at"] = time.strftime(stamp, time.localtime(ended_at))
+    return metadata
+
+
+def levels_metadata(config_text: str) -> list[dict[str, Any]]:
+    """Sampler, runners and executors (name and type) of every level, from the config."""
+    config = yaml.safe_load(config_text) or {}
+
+    def typed(section: str, name: str) -> dict[str, str]:
+        entry = (config.get(section) or {}).get(name) or {}
+        return {"name": name, "type": str(entry.get("type", ""))}
+
+    def listed(value: Any) -> list[str]:
+        return [value] if isinstance(value, str) else list(value or [])
+
+    levels = []
+    for index, entry in enumerate((config.get("supervisor") or {}).get("run_order") or []):
+        levels.append(
+            {
+                "level": index,
+                "sampler": typed("samplers", entry.get("sampler", "")),
+                "runners": [typed("runners", r) for r in listed(entry.get("runner"))],
+                "executors": [typed("executors", e) for e in listed(entry.get("executor"))],
+            }
+        )
+    return levels
+
+
+@dataclass
+class JournalSchema:
+    """What one pass over the journal learns: columns, their kinds, the row count."""
+
+    config_text: str = ""
+    order: ColumnOrder = field(default_factory=ColumnOrder)
+    kinds: ColumnKinds = field(default_factory=ColumnKinds)
+    rows: int = 0
+    started_at: float = 0.0
+    ended_at: float | None = None
+
+
+def new_schema(config_text: str, parameters: list[str], levels: bool) -> JournalSchema:
+    runners = runner_names(config_text)
+    order = ColumnOrder(parameters, runners, levels=levels)
+    kinds = ColumnKinds(bookkeeping_seeds(runners, multi_stage=len(runners) > 1))
+    return JournalSchema(config_text, order, kinds)
+
+
+def learn(schema: JournalSchema, rows: Iterable[dict[str, Any]]) -> JournalSchema:
+    for row in rows:
+        schema.order.add(row)
+        schema.kinds.observe(row, schema.order.columns())
+        schema.rows += 1
+    return schema
+
+
+def scan_journal(path: Path, keep: Any = None) -> JournalSchema:
+    """Columns and kinds of the rows `keep(row)` accepts (all by default), streaming."""
+    config_text, started, ended = "", 0.0, None
+    parameters: dict[int, list[str]] = {}
+    for event in read_journal(path):
+        kind = event["event"]
+        if kind == "campaign_started":
+            config_text, started = event.get("config", ""), event.get("t", 0.0)
+        elif kind == "campaign_finished":
+            ended = event.get("t")
+        elif kind == "asked" and event["level"] not in parameters:
+            parameters[event["level"]] = list(event["point"])
+    names = [p for level in sorted(parameters) for p in parameters[level]]
+    schema = new_schema(config_text, names, levels=len(parameters) > 1)
+    schema.started_at, schema.ended_at = started, ended
+    rows = iter_final_rows(path)
+    return learn(schema, rows if keep is None else filter(keep, rows))
 
 
 def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> None:
@@ -56,11 +151,22 @@ def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> Non
 def rebuild(base: str | Path) -> int:
     """`enchanted rebuild`: rewrite the dataset files from the journal; return the row count."""
     base = Path(base)
-    history = replay(base / JOURNAL_FILE)
-    order = column_order(history)
-    write_dataset(base, history, order).close()
+    journal = base / JOURNAL_FILE
+    schema = scan_journal(journal)
+    metadata = campaign_metadata(
+        schema.config_text,
+        levels_metadata(schema.config_text),
+        schema.started_at,
+        schema.ended_at,
+    )
+    files: Datasets = open_datasets(
+        base, configured_formats(schema.config_text), schema.order, schema.kinds, metadata
+    )
+    files.extend(iter_final_rows(journal))
+    files.close()
+    history = replay(journal)
     finished = [index for index, level in history.levels.items() if level.finished]
     if len(history.levels) > 1 and finished:
         last = history.levels[max(finished)]
-        write_last_complete(base, [last.ended[key] for key in sorted(last.ended)], order)
-    return len(history.final_rows)
+        write_last_complete(base, [last.ended[key] for key in sorted(last.ended)], schema.order)
+    return files.rows

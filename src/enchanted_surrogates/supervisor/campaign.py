@@ -28,9 +28,16 @@ from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
 from enchanted_surrogates.replay import CampaignHistory, LevelHistory, replay
+from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
-from enchanted_surrogates.storage.csv_dataset import DATASET_FILE
-from enchanted_surrogates.storage.rebuild import write_dataset, write_last_complete
+from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
+from enchanted_surrogates.storage.load import dataset_path, load_dataset
+from enchanted_surrogates.storage.rebuild import (
+    campaign_metadata,
+    levels_metadata,
+    write_last_complete,
+)
+from enchanted_surrogates.storage.run_files import FilePolicy, local_root, names_variable
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
@@ -78,21 +85,66 @@ class Campaign:
     # --- entry point ----------------------------------------------------------------
     def run(self) -> pd.DataFrame:
         """Run every level; return the dataset. Failed runs are rows, not exceptions."""
+        self.execute()
+        return load_dataset(self.base)
+
+    def execute(self) -> Progress:
+        """Run every level, leaving the dataset on disk only (memory stays flat); return
+        the final counts."""
         history = self._take_base_dir()
         secrets.install(self.secrets)
         try:
             handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
             try:
-                for warning in [*self.spec.warnings, *_not_yet_applied(self.spec)]:
+                for warning in [*self.spec.warnings, *self._local_storage_warning()]:
                     log.warning("%s", warning)
                 with self._signals():
-                    self._run_levels(history)
+                    return self._run_levels(history)
             finally:
                 teardown_logging(handlers)
         finally:
             self._lock.release()
             secrets.install({})
-        return pd.read_csv(self.base / DATASET_FILE)
+
+    def _local_storage_warning(self) -> list[str]:
+        setting = self.spec.config.supervisor.local_storage
+        if setting and local_root(setting) is None:
+            return [
+                f"local_storage: {setting!r} is not set in this environment; "
+                f"runs execute in {self.data_dir}"
+            ]
+        return []
+
+    def _file_policy(self) -> FilePolicy | None:
+        supervisor = self.spec.config.supervisor
+        if supervisor.save_files == "all" and not supervisor.local_storage:
+            return None
+        setting = supervisor.local_storage
+        root = local_root(setting)
+        if setting and root is not None and not names_variable(setting):
+            setting = str(root.resolve())  # a path relative to where the campaign started
+        key = hashlib.sha1(str(self.base.resolve()).encode()).hexdigest()[:12]
+        return FilePolicy(
+            save=supervisor.save_files,
+            patterns=tuple(supervisor.save_files_list),
+            local_storage=setting,
+            campaign_key=key,
+        )
+
+    def _open_datasets(self, history: CampaignHistory, order: ColumnOrder) -> Datasets:
+        """The dataset files the config asks for, holding every row the journal has."""
+        config = self.spec.config
+        runners = [runner.name for level in self.spec.levels for runner in level.runners]
+        kinds = ColumnKinds(bookkeeping_seeds(runners, multi_stage=len(runners) > 1))
+        metadata = campaign_metadata(
+            self.spec.text, levels_metadata(self.spec.text), time.time(), None
+        )
+        fmts = formats(config.supervisor.summary_datatype, config.storage.type)
+        datasets = open_datasets(self.base, fmts, order, kinds, metadata)
+        datasets.extend(history.final_rows())
+        datasets.flush()
+        log.info("dataset files: %s", ", ".join(FORMAT_FILES[f] for f in fmts))
+        return datasets
 
     # --- the base run dir -------------------------------------------------------------
     def _take_base_dir(self) -> CampaignHistory | None:
@@ -183,7 +235,7 @@ class Campaign:
             self._runner.stream.interrupt()
 
     # --- the levels -------------------------------------------------------------------
-    def _run_levels(self, history: CampaignHistory | None) -> None:
+    def _run_levels(self, history: CampaignHistory | None) -> Progress:
         spec = self.spec
         levels = spec.levels
         nested = len(levels) > 1
@@ -210,10 +262,11 @@ class Campaign:
         policy = FailurePolicy(supervisor)
         started = time.monotonic()
         journal = Journal(self.base / JOURNAL_FILE)
-        dataset = write_dataset(self.base, history, order)
+        dataset = self._open_datasets(history, order)
         progress = Progress(self.log_dir / PROGRESS_FILE, 0)
-        for row in history.final_rows:
+        for row in history.final_rows():
             progress.preload(bool(row.get("success")))
+        files = self._file_policy()
         recorder = Recorder(journal, dataset, progress)
         event = "campaign_resumed" if resumed else "campaign_started"
         journal.append(
@@ -251,6 +304,9 @@ class Campaign:
                     policy=policy,
                     history=past,
                     secrets=self.secrets,
+                    files=files,
+                    last_level=level.index == levels[-1].index,
+                    keep_rows=nested,
                 )
                 if self._stop_signal:  # arrived before this level's stream could be woken
                     raise Interrupted
@@ -289,8 +345,9 @@ class Campaign:
         if aborted:
             raise CampaignAborted(self._resume_hint(f"aborted ({aborted})", progress))
         log.info("%s", progress.summary())
-        log.info("dataset: %s", self.base / DATASET_FILE)
+        log.info("dataset: %s", dataset_path(self.base))
         self._post_process()
+        return progress
 
     def _build_sampler(self, index: int, entry: EntrySpec, history: CampaignHistory) -> Any:
         """The level's sampler, built for this run mode.
@@ -361,26 +418,6 @@ class Campaign:
         done = subprocess.run([str(script)], cwd=self.base, check=False)
         if done.returncode != 0:
             log.error("post-processing script %s exited with %d", script, done.returncode)
-
-
-def _not_yet_applied(spec: CampaignSpec) -> list[str]:
-    """Settings that validate but that this release does not act on yet, said plainly."""
-    config, supervisor = spec.config, spec.config.supervisor
-    notes = []
-    if supervisor.summary_datatype != "csv":
-        notes.append(
-            f"summary_datatype: {supervisor.summary_datatype} is not written yet; "
-            "the dataset is enchanted_dataset.csv"
-        )
-    if "storage" in config.model_fields_set and config.storage.type == "hdf5":
-        notes.append("storage: hdf5 (runs.h5) is not written yet")
-    if supervisor.save_files != "all":
-        notes.append(
-            f"save_files: {supervisor.save_files} is not applied yet; every run's files are kept"
-        )
-    if supervisor.local_storage:
-        notes.append("local_storage is not applied yet; runs execute in base_run_dir/data")
-    return notes
 
 
 def _stable_order(parents: list[dict[str, Any]], known: list[str]) -> list[dict[str, Any]]:

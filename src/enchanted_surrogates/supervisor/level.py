@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
+from enchanted_surrogates.storage.run_files import FilePolicy
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task, runner_key
@@ -100,6 +102,9 @@ class LevelRunner:
         policy: FailurePolicy,
         history: LevelHistory | None = None,
         secrets: dict | None = None,
+        files: FilePolicy | None = None,
+        last_level: bool = True,
+        keep_rows: bool = True,
     ) -> None:
         self.level = level
         self.sampler = sampler
@@ -126,9 +131,19 @@ class LevelRunner:
         self.naming_batch = history.batch_size or own_batch
         self.asked = history.asked()
         self.stream = CompletionStream()
-        self.finished = [FinishedChain(i, p, row) for (i, p), row in history.ended.items()]
+        self.files = files
+        self.last_level = last_level
+        self.include_failed = supervisor.nested_failed_parents == "include"
+        # rows are kept only where a next level fans out of them or last_complete needs them
+        self.keep_rows = keep_rows
+        self.finished = (
+            [FinishedChain(i, p, row) for (i, p), row in history.ended.items()] if keep_rows else []
+        )
         self._chains: dict[str, Chain] = {}
         self._backlog = self._pending_work()
+        self._backlog_done = False
+        self._open_by_parent: Counter[int] = Counter()
+        self._released: set[int] = set()
 
     @property
     def planned_chains(self) -> int:
@@ -153,8 +168,10 @@ class LevelRunner:
         while limit is None or started < limit:
             item = next(self._backlog, None)
             if item is None:
+                self._backlog_done = True
                 break
             chain, stage, params = item
+            self._open_by_parent[chain.parent] += 1
             self._submit(chain, stage, params, clean=True)
             started += 1
         return started
@@ -183,7 +200,35 @@ class LevelRunner:
                 self._run_batches()
             else:
                 self._run_async()
+        for parent_index in range(len(self.parents)):
+            self._release_parent(parent_index)
         return sorted(self.finished, key=lambda f: (f.index, f.parent))
+
+    # --- run directories -----------------------------------------------------------------
+    def _run_dir(self, index: int, parent: int, stage: int) -> Path:
+        batch, position = divmod(index, self.naming_batch)
+        sample = parent * self.naming_batch + position
+        return self.data_dir / run_name(self.level.index, batch, sample, stage)
+
+    def _prune(self, run_dir: str | Path | None) -> None:
+        """Apply save_files to a run dir nobody will read any more (never outside data/)."""
+        if self.files is None or self.files.save == "all" or not run_dir:
+            return
+        path = Path(run_dir)
+        if path.parent == self.data_dir:
+            self.files.prune(path)
+
+    def _release_parent(self, parent_index: int) -> None:
+        if parent_index not in self._released:
+            self._released.add(parent_index)
+            self._prune(self.parents[parent_index].get("run_dir"))
+
+    def _chain_ended(self, parent_index: int) -> None:
+        """A parent's files may go once none of its chains is open and none can start."""
+        self._open_by_parent[parent_index] -= 1
+        exhausted = self._backlog_done and self._remaining() == 0
+        if exhausted and self._open_by_parent[parent_index] <= 0:
+            self._release_parent(parent_index)
 
     # --- the sampler ------------------------------------------------------------------
     def _remaining(self) -> int:
@@ -216,17 +261,17 @@ class LevelRunner:
             self.asked += 1
             self.recorder.journal.append("asked", level=self.level.index, index=index, point=point)
             for parent_index, parent in enumerate(self.parents):
+                self._open_by_parent[parent_index] += 1
                 self._submit(Chain(index, parent_index), 0, {**parent, **point})
 
     def _submit(
         self, chain: Chain, stage: int, params: dict[str, Any], clean: bool = False
     ) -> None:
-        batch, position = divmod(chain.index, self.naming_batch)
-        sample = chain.parent * self.naming_batch + position
-        name = run_name(self.level.index, batch, sample, stage)
-        run_dir = self.data_dir / name
+        run_dir = self._run_dir(chain.index, chain.parent, stage)
+        name = run_dir.name
         if clean:
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
+        last_stage = stage == len(self.runners) - 1
         task = Task(
             run_id=name,
             run_dir=str(run_dir),
@@ -237,6 +282,10 @@ class LevelRunner:
             index=chain.index,
             parent=chain.parent,
             attempt=chain.attempt,
+            write_datapoint=self.files.writes_datapoint if self.files else True,
+            files=self.files,
+            read_later_if_success=not (last_stage and self.last_level),
+            read_later_if_failure=last_stage and not self.last_level and self.include_failed,
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
@@ -258,10 +307,14 @@ class LevelRunner:
         if self.retries[stage]:
             extra[f"attempts_{task.runner.name}"] = task.attempt
         row = self.recorder.stage_done(task, result, final=final, extra=extra)
+        if stage > 0:  # the previous stage's files were kept for this one to read
+            self._prune(self._run_dir(chain.index, chain.parent, stage - 1))
         if not final:
             self._submit(Chain(chain.index, chain.parent), stage + 1, row)
             return None
-        self.finished.append(FinishedChain(chain.index, chain.parent, row))
+        if self.keep_rows:
+            self.finished.append(FinishedChain(chain.index, chain.parent, row))
+        self._chain_ended(chain.parent)
         if result.abort:
             raise CampaignAborted(f"run {task.run_id} asked to stop the campaign: {result.error}")
         self.policy.observe(result.success, result.error)

@@ -7,7 +7,7 @@ from typing import Any
 
 from enchanted_surrogates.journal import Journal
 from enchanted_surrogates.progress import Progress
-from enchanted_surrogates.storage.csv_dataset import CsvDataset
+from enchanted_surrogates.storage.datasets import Datasets
 from enchanted_surrogates.task import RunResult, Task
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
@@ -38,7 +38,7 @@ def _identity(task: Task) -> dict[str, Any]:
 
 
 class Recorder:
-    def __init__(self, journal: Journal, dataset: CsvDataset, progress: Progress) -> None:
+    def __init__(self, journal: Journal, dataset: Datasets, progress: Progress) -> None:
         self.journal = journal
         self.dataset = dataset
         self.progress = progress

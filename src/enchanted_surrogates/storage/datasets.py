@@ -1,0 +1,79 @@
+"""Every dataset file a campaign asked for, fed the same rows as results arrive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from enchanted_surrogates.storage.column_kinds import ColumnKinds
+from enchanted_surrogates.storage.columns import ColumnOrder
+from enchanted_surrogates.storage.csv_dataset import DATASET_FILE, CsvDataset
+from enchanted_surrogates.storage.hdf5_dataset import HDF5_FILE, Hdf5Dataset
+from enchanted_surrogates.storage.parquet_dataset import PARQUET_FILE, ParquetDataset
+
+FORMAT_FILES = {"csv": DATASET_FILE, "parquet": PARQUET_FILE, "hdf5": HDF5_FILE}
+
+
+class DatasetFile(Protocol):
+    path: Path
+
+    def append(self, row: dict[str, Any]) -> None: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def formats(summary_datatype: str, storage_type: str) -> list[str]:
+    """Which files the config asks for: the summary table(s) and, unless off, runs.h5."""
+    chosen = {"csv": ["csv"], "parquet": ["parquet"], "both": ["csv", "parquet"]}
+    return chosen[summary_datatype] + (["hdf5"] if storage_type == "hdf5" else [])
+
+
+def open_dataset(
+    fmt: str,
+    path: str | Path,
+    order: ColumnOrder,
+    kinds: ColumnKinds | None = None,
+    metadata: dict[str, str] | None = None,
+) -> DatasetFile:
+    if fmt == "csv":
+        return CsvDataset(path, order)
+    writer = ParquetDataset if fmt == "parquet" else Hdf5Dataset
+    return writer(path, order, kinds, metadata=metadata)
+
+
+class Datasets:
+    """The fan-out the recorder writes to; `rows` counts what every file holds."""
+
+    def __init__(self, files: list[DatasetFile]) -> None:
+        self.files = files
+        self.rows = 0
+
+    def append(self, row: dict[str, Any]) -> None:
+        for file in self.files:
+            file.append(row)
+        self.rows += 1
+
+    def extend(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self.append(row)
+
+    def flush(self) -> None:
+        for file in self.files:
+            file.flush()
+
+    def close(self) -> None:
+        for file in self.files:
+            file.close()
+
+
+def open_datasets(
+    base: Path,
+    fmts: list[str],
+    order: ColumnOrder,
+    kinds: ColumnKinds | None = None,
+    metadata: dict[str, str] | None = None,
+) -> Datasets:
+    return Datasets(
+        [open_dataset(fmt, base / FORMAT_FILES[fmt], order, kinds, metadata) for fmt in fmts]
+    )

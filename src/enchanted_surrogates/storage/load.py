@@ -1,0 +1,63 @@
+"""Load a campaign's dataset from any of its files into one consistent DataFrame.
+
+CSV, Parquet and HDF5 each lose something (a CSV has no dtypes, HDF5 has no missing
+booleans); this puts it back, so the three files of one campaign load equal: missing
+booleans become pandas' nullable `boolean`, integers with gaps are floats in all three.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from enchanted_surrogates.storage.csv_dataset import DATASET_FILE
+from enchanted_surrogates.storage.hdf5_dataset import HDF5_FILE, KEY
+from enchanted_surrogates.storage.parquet_dataset import PARQUET_FILE
+
+
+def dataset_path(base: str | Path) -> Path:
+    """The dataset file of a base run dir: the CSV, else the Parquet, else runs.h5."""
+    base = Path(base)
+    for name in (DATASET_FILE, PARQUET_FILE, HDF5_FILE):
+        if (base / name).exists():
+            return base / name
+    raise FileNotFoundError(f"{base}: no {DATASET_FILE}, {PARQUET_FILE} or {HDF5_FILE}")
+
+
+def load_dataset(path: str | Path) -> pd.DataFrame:
+    """The dataset in `path` (a base run dir or one of its dataset files)."""
+    path = Path(path)
+    if path.is_dir():
+        path = dataset_path(path)
+    if path.suffix == ".parquet":
+        return _booleans(pd.read_parquet(path))
+    if path.suffix in (".h5", ".hdf5"):
+        return _from_hdf5(path)
+    return _booleans(pd.read_csv(path))
+
+
+def _booleans(frame: pd.DataFrame) -> pd.DataFrame:
+    """Object columns of only True/False/missing become nullable booleans."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object:
+            present = values.dropna()
+            if len(present) and all(isinstance(v, bool) for v in present):
+                frame[column] = values.astype("boolean")
+    return frame
+
+
+def _from_hdf5(path: Path) -> pd.DataFrame:
+    with pd.HDFStore(path, mode="r") as store:
+        frame = store.select(KEY)
+        kinds: dict[str, Any] = json.loads(
+            getattr(store.get_storer(KEY).attrs, "column_kinds", "{}")
+        )
+    frame.index = pd.RangeIndex(len(frame))
+    for column, kind in kinds.items():
+        if column in frame and kind == "bool?":
+            frame[column] = frame[column].map({1.0: True, 0.0: False}).astype("boolean")
+    return frame
