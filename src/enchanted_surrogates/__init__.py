@@ -28,6 +28,7 @@ _EXPORTS = {
     "AbortCampaign": "enchanted_surrogates.run_errors",
     "CampaignAborted": "enchanted_surrogates.supervisor.policies",
     "secret": "enchanted_surrogates.secrets",
+    "load_dataset": "enchanted_surrogates.storage.load",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

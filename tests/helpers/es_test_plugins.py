@@ -247,3 +247,45 @@ class LateWriterRunner(Runner):
         with open(os.path.join(run_dir, "late.txt"), "w") as handle:
             handle.write("still running after the stop")
         return {"success": True}
+
+
+class FileWriterRunner(Runner):
+    """Writes out.dat, log.txt, scratch.tmp and sub/keep.h5 into its run dir; if its params
+    carry an earlier run's run_dir (a parent or the previous stage), reports whether that
+    run's scratch.tmp, a file save_files does not keep, can still be read."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        earlier = params.get("run_dir")
+        readable = None
+        if earlier:
+            try:
+                with open(os.path.join(earlier, "scratch.tmp")) as handle:
+                    readable = handle.read() == "scratch"
+            except OSError:
+                readable = False
+        os.makedirs(os.path.join(run_dir, "sub"), exist_ok=True)
+        for name, text in [
+            ("out.dat", "1 2 3"),
+            ("log.txt", "log"),
+            ("scratch.tmp", "scratch"),
+            ("sub/keep.h5", "h5"),
+        ]:
+            with open(os.path.join(run_dir, name), "w") as handle:
+                handle.write(text)
+        outputs = {"worked_in": os.path.abspath(run_dir), "success": True}
+        if readable is not None:
+            outputs["earlier_readable"] = readable
+        return outputs
+
+
+class ThresholdRunner(Runner):
+    """Fails for x1 > 0.6 (no outputs then); a bool output that failed rows lack."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        if params["x1"] > 0.6:
+            return {"success": False, "error": "x1 too large"}
+        return {
+            "output": params["x1"] + params["x2"],
+            "converged": params["x1"] < 0.3,
+            "success": True,
+        }

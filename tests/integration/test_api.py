@@ -144,14 +144,15 @@ def test_header_grows_when_a_later_run_brings_new_outputs(tmp_path):
     assert df.columns[-1] == "run_dir" and list(df.columns[:2]) == ["x", "output"]
 
 
-def test_settings_not_acted_on_yet_are_announced(tmp_path):
+def test_a_parquet_only_campaign_returns_its_dataset_from_the_parquet(tmp_path):
     config = basic_config(
         tmp_path / "c",
         {"type": "SumRunner", "params_to_sum": ["x"]},
         summary_datatype="parquet",
         save_files="none",
     )
-    enchanted_surrogates.run(config)
-    log = (tmp_path / "c" / "logs" / "main.log").read_text()
-    assert "summary_datatype: parquet is not written yet" in log
-    assert "save_files: none is not applied yet" in log
+    df = enchanted_surrogates.run(config)
+    assert not (tmp_path / "c" / "enchanted_dataset.csv").exists()
+    assert (tmp_path / "c" / "enchanted_dataset.parquet").exists()
+    assert len(df) == 8 and df["success"].dtype == bool
+    assert list((tmp_path / "c" / "data").iterdir()) == []

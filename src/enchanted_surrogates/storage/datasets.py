@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Protocol
@@ -11,6 +12,8 @@ from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.csv_dataset import DATASET_FILE, CsvDataset
 from enchanted_surrogates.storage.hdf5_dataset import HDF5_FILE, Hdf5Dataset
 from enchanted_surrogates.storage.parquet_dataset import PARQUET_FILE, ParquetDataset
+
+log = logging.getLogger("enchanted_surrogates.storage")
 
 FORMAT_FILES = {"csv": DATASET_FILE, "parquet": PARQUET_FILE, "hdf5": HDF5_FILE}
 
@@ -43,15 +46,33 @@ def open_dataset(
 
 
 class Datasets:
-    """The fan-out the recorder writes to; `rows` counts what every file holds."""
+    """The fan-out the recorder writes to; `rows` counts the rows appended.
+
+    A file that cannot be written (a full disk, a column name the format refuses) is
+    dropped with one error in the log instead of stopping the campaign: the journal
+    still holds every row, and `enchanted rebuild` or `enchanted export` recreate it.
+    """
 
     def __init__(self, files: list[DatasetFile]) -> None:
         self.files = files
         self.rows = 0
 
+    def _each(self, action: str, *args: Any) -> None:
+        for file in list(self.files):
+            try:
+                getattr(file, action)(*args)
+            except Exception as exc:
+                self.files.remove(file)
+                log.error(
+                    "could not write %s (%s: %s); the campaign goes on and the journal keeps "
+                    "every row: recreate it with 'enchanted rebuild' or 'enchanted export'",
+                    file.path,
+                    type(exc).__name__,
+                    exc,
+                )
+
     def append(self, row: dict[str, Any]) -> None:
-        for file in self.files:
-            file.append(row)
+        self._each("append", row)
         self.rows += 1
 
     def extend(self, rows: Iterable[dict[str, Any]]) -> None:
@@ -59,12 +80,10 @@ class Datasets:
             self.append(row)
 
     def flush(self) -> None:
-        for file in self.files:
-            file.flush()
+        self._each("flush")
 
     def close(self) -> None:
-        for file in self.files:
-            file.close()
+        self._each("close")
 
 
 def open_datasets(

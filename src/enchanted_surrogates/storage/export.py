@@ -26,11 +26,18 @@ def _successful(row: dict[str, Any]) -> bool:
     return bool(row.get("success"))
 
 
-def _fixed_order(columns: list[str]) -> ColumnOrder:
-    """A header of exactly these columns, in this order."""
-    order = ColumnOrder()
-    order.outputs = list(columns)
-    return order
+class _Exactly(ColumnOrder):
+    """A header of exactly the chosen columns, in the chosen order."""
+
+    def __init__(self, columns: list[str]) -> None:
+        super().__init__()
+        self.fixed = list(columns)
+
+    def columns(self) -> list[str]:
+        return list(self.fixed)
+
+    def add(self, row: dict) -> bool:
+        return False
 
 
 def export(
@@ -56,7 +63,7 @@ def export(
             raise ExportError(
                 f"unknown column(s): {', '.join(hints)}; the dataset has: {', '.join(known)}"
             )
-        order = _fixed_order(columns)
+        order = _Exactly(columns)
     path = Path(output) if output else Path(FORMAT_FILES[fmt])
     metadata = campaign_metadata(
         schema.config_text,

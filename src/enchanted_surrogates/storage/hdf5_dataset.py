@@ -2,12 +2,13 @@
 
 Written through pandas' HDFStore (PyTables) in `table` format with one field per column,
 so `pandas.read_hdf("runs.h5")` returns the dataset and h5py sees a plain compound
-dataset (`f["dataset/table"]["x1"]`). Strings are fixed-width UTF-8 (widths grow by
-powers of two, with a rewrite), missing strings are empty, and columns with missing
-booleans or integers are stored as floats (1.0/0.0/NaN) since HDF5 has no missing
-value for them; `column_kinds` in the metadata says what each column really holds.
-The campaign metadata is in the attributes of `/dataset`: config, version, user, host,
-levels, started_at, ended_at.
+dataset (`f["dataset/table"]["x1"]`; only a column named `index`, the name PyTables
+keeps for the row number, goes into a `values_block` field instead). Strings are
+fixed-width UTF-8 (widths grow by powers of two, with a rewrite) and missing strings
+are empty. Columns with missing booleans or integers are stored as floats
+(1.0/0.0/NaN), since HDF5 has no missing value for them; `column_kinds` in the
+metadata says what each column really holds. The campaign metadata is in the
+attributes of `/dataset`: config, version, user, host, levels, started_at, ended_at.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ class Hdf5Dataset(TableWriter):
                 KEY,
                 frame,
                 format="table",
-                data_columns=True,
+                data_columns=[name for name in frame.columns if name != "index"],
                 min_itemsize=widths or None,
                 nan_rep="",
                 index=False,

@@ -2,7 +2,8 @@
 
 CSV, Parquet and HDF5 each lose something (a CSV has no dtypes, HDF5 has no missing
 booleans); this puts it back, so the three files of one campaign load equal: missing
-booleans become pandas' nullable `boolean`, integers with gaps are floats in all three.
+booleans become pandas' nullable `boolean`, integers with gaps are floats in all three,
+and a column with no values at all is text.
 """
 
 from __future__ import annotations
@@ -33,10 +34,21 @@ def load_dataset(path: str | Path) -> pd.DataFrame:
     if path.is_dir():
         path = dataset_path(path)
     if path.suffix == ".parquet":
-        return _booleans(pd.read_parquet(path))
-    if path.suffix in (".h5", ".hdf5"):
-        return _from_hdf5(path)
-    return _booleans(pd.read_csv(path))
+        frame = _booleans(pd.read_parquet(path))
+    elif path.suffix in (".h5", ".hdf5"):
+        frame = _from_hdf5(path)
+    else:
+        frame = _booleans(pd.read_csv(path))
+    return _empty_as_text(frame)
+
+
+def _empty_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A column with no value at all (say `error` when nothing failed) has no dtype to
+    keep; every format loads it as text, the kind it most often is."""
+    for column in frame.columns:
+        if len(frame) and frame[column].isna().all():
+            frame[column] = frame[column].astype("str")
+    return frame
 
 
 def _booleans(frame: pd.DataFrame) -> pd.DataFrame:

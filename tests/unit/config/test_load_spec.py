@@ -132,8 +132,30 @@ def test_storage_none_spellings(cfg: dict, value: Any) -> None:
     assert load_spec(cfg).config.storage.type == "none"
 
 
-def test_storage_defaults_to_hdf5(cfg: dict) -> None:
+def test_runs_h5_is_written_only_when_a_storage_section_asks(cfg: dict) -> None:
+    assert load_spec(cfg).config.storage.type == "none"
+    cfg["storage"] = {}
     assert load_spec(cfg).config.storage.type == "hdf5"
+
+
+def test_a_missing_writer_library_is_a_config_error_naming_the_extra(
+    cfg: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("pyarrow", "tables") else real(name, *a),
+    )
+    cfg["supervisor"]["summary_datatype"] = "both"
+    cfg["storage"] = {"type": "hdf5"}
+    with pytest.raises(ConfigError) as caught:
+        load_spec(cfg)
+    lines = "\n".join(caught.value.lines())
+    assert "supervisor.summary_datatype" in lines and "[parquet]" in lines
+    assert "storage.type" in lines and "[hdf5]" in lines
 
 
 def test_supervisor_storage_options_validate(cfg: dict) -> None:
