@@ -252,7 +252,11 @@ class LateWriterRunner(Runner):
 class FileWriterRunner(Runner):
     """Writes out.dat, log.txt, scratch.tmp and sub/keep.h5 into its run dir; if its params
     carry an earlier run's run_dir (a parent or the previous stage), reports whether that
-    run's scratch.tmp, a file save_files does not keep, can still be read."""
+    run's scratch.tmp, a file save_files does not keep, can still be read. Fails (after
+    writing) where x1 > `fail_above`."""
+
+    def __init__(self, fail_above: float = 2.0) -> None:
+        self.fail_above = fail_above
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         earlier = params.get("run_dir")
@@ -272,7 +276,8 @@ class FileWriterRunner(Runner):
         ]:
             with open(os.path.join(run_dir, name), "w") as handle:
                 handle.write(text)
-        outputs = {"worked_in": os.path.abspath(run_dir), "success": True}
+        ok = params.get("x1", 0.0) <= self.fail_above
+        outputs = {"worked_in": os.path.abspath(run_dir), "success": ok}
         if readable is not None:
             outputs["earlier_readable"] = readable
         return outputs

@@ -122,6 +122,39 @@ def test_save_files_custom_keeps_the_listed_files_and_children_still_read_parent
         assert kept == {"out.dat", "sub/keep.h5"}, run_dir
 
 
+def test_children_of_failed_parents_read_their_files_with_include(tmp_path, enchanted):
+    base = tmp_path / "run"
+    config = {
+        "executors": {"e1": {"type": "LocalExecutor", "max_workers": 2}},
+        "samplers": {
+            "s1": _random(6, seed=5),
+            "s2": {"type": "ArraySampler", "parameters": ["y"], "values": [[1.0, 2.0]]},
+        },
+        "runners": {
+            "a": {"type": "es_test_plugins:FileWriterRunner", "fail_above": 0.5},
+            "b": {"type": "es_test_plugins:FileWriterRunner"},
+            "c": {"type": "es_test_plugins:FileWriterRunner"},
+        },
+        "supervisor": {
+            "base_run_dir": str(base),
+            "run_order": [
+                {"executor": ["e1", "e1"], "sampler": "s1", "runner": ["a", "b"]},
+                {"executor": "e1", "sampler": "s2", "runner": "c"},
+            ],
+            "save_files": "none",
+            "nested_failed_parents": "include",
+        },
+    }
+    done = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = pd.read_csv(base / "enchanted_dataset.csv")
+    children = rows[rows["level"] == 1]
+    assert len(children) == 12
+    assert (~rows[rows["level"] == 0]["success"]).any()  # some parents failed at stage a
+    assert children["earlier_readable"].astype(bool).all()
+    assert list((base / "data").iterdir()) == []
+
+
 def test_local_storage_runs_on_the_local_disk_and_moves_only_its_own_runs(
     tmp_path, enchanted, cli_env
 ):

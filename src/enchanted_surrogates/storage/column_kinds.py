@@ -89,14 +89,16 @@ class ColumnKinds:
 
 def bookkeeping_seeds(runners: list[str], multi_stage: bool) -> dict[str, tuple[str, bool]]:
     """Known kinds of the framework's own columns, so a file starts with the right schema.
-    With several stages, a later stage's columns are missing where a chain stopped early."""
+    With several runners, a later one's columns are missing where a chain stopped early
+    (or in an earlier level's rows); the first runner's are never missing."""
     seeds: dict[str, tuple[str, bool]] = {
         "success": (BOOL, False),
         "status": (STR, False),
         "error": (STR, True),
         "run_dir": (STR, False),
     }
-    for name in runners:
-        seeds[f"success_{name}"] = (BOOL, multi_stage)
-        seeds[f"runtime_sec_{name}"] = (FLOAT, multi_stage)
+    for position, name in enumerate(runners):
+        later = multi_stage and position > 0
+        seeds[f"success_{name}"] = (BOOL, later)
+        seeds[f"runtime_sec_{name}"] = (FLOAT, later)
     return seeds

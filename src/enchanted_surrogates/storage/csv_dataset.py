@@ -7,6 +7,7 @@ with the wider header, streaming, and swapped in atomically.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import sys
@@ -61,6 +62,11 @@ class CsvDataset:
     def close(self) -> None:
         if not self._handle.closed:
             self._handle.close()
+
+    def abandon(self) -> None:
+        """Stop writing after an error; the rows written so far stay readable."""
+        with contextlib.suppress(OSError):
+            self.close()
 
 
 def _cell(value: object) -> object:

@@ -24,6 +24,7 @@ class DatasetFile(Protocol):
     def append(self, row: dict[str, Any]) -> None: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
+    def abandon(self) -> None: ...
 
 
 def formats(summary_datatype: str, storage_type: str) -> list[str]:
@@ -63,6 +64,7 @@ class Datasets:
                 getattr(file, action)(*args)
             except Exception as exc:
                 self.files.remove(file)
+                file.abandon()
                 log.error(
                     "could not write %s (%s: %s); the campaign goes on and the journal keeps "
                     "every row: recreate it with 'enchanted rebuild' or 'enchanted export'",

@@ -125,7 +125,9 @@ class Hdf5Dataset(TableWriter):
             start = 0
             for chunk in source.select(KEY, chunksize=BLOCK_ROWS):
                 columns = {
-                    name: chunk[name].tolist() if name in chunk else [None] * len(chunk)
+                    name: [self.written_value(v, name) for v in chunk[name].tolist()]
+                    if name in chunk
+                    else [None] * len(chunk)
                     for name in layout
                 }
                 self._put(self._frame(columns, start, layout), layout)
@@ -138,6 +140,11 @@ class Hdf5Dataset(TableWriter):
             setattr(attrs, key, value)
         attrs.column_kinds = json.dumps(self.kinds.as_dict())
         attrs.rows = self.rows + len(self._buffer)
+
+    def _discard(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        self.path.unlink(missing_ok=True)
 
     def _finish(self) -> None:
         if self.rows == 0:  # a table cannot be empty; an empty frame keeps the columns

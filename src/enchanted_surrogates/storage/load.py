@@ -71,5 +71,6 @@ def _from_hdf5(path: Path) -> pd.DataFrame:
     frame.index = pd.RangeIndex(len(frame))
     for column, kind in kinds.items():
         if column in frame and kind == "bool?":
-            frame[column] = frame[column].map({1.0: True, 0.0: False}).astype("boolean")
+            values = frame[column].map({1.0: True, 0.0: False})
+            frame[column] = values.astype("boolean" if values.isna().any() else bool)
     return frame

@@ -87,6 +87,11 @@ class ParquetDataset(TableWriter):
         source.close()
         old.unlink()
 
+    def _discard(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        self._partial.unlink(missing_ok=True)
+
     def _finish(self) -> None:
         self._writer.close()
         self._partial.replace(self.path)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DATAPOINT_FILE = "enchanted_datapoint.csv"
-_ENV_NAME = re.compile(r"^\$?\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+_ENV_NAME = re.compile(r"^(?:\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|([A-Z_][A-Z0-9_]*))$")
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ class FilePolicy:
     campaign_key: str = ""  # names this campaign's folder on the local disk
 
     def keeps(self, relative: str) -> bool:
-        """Is this file (path relative to its run dir) kept under `custom`?"""
-        name = relative.rsplit("/", 1)[-1]
-        return any(
-            fnmatch.fnmatchcase(relative, p) or fnmatch.fnmatchcase(name, p) for p in self.patterns
-        )
+        """Is this file (path relative to its run dir) kept under `custom`? A pattern
+        matches its name, its path, or a folder it is in (`results` keeps results/*)."""
+        parts = relative.split("/")
+        candidates = {parts[-1]} | {"/".join(parts[: i + 1]) for i in range(len(parts))}
+        return any(fnmatch.fnmatchcase(c, p) for c in candidates for p in self.patterns)
 
     @property
     def writes_datapoint(self) -> bool:
@@ -64,8 +64,14 @@ class FilePolicy:
 
 
 def names_variable(setting: str) -> bool:
-    """`TMPDIR`, `$TMPDIR` and `${TMPDIR}` name a variable; anything else is a path."""
+    """`TMPDIR`, `$TMPDIR` and `${TMPDIR}` name a variable (a bare name only in capitals,
+    as environment variables are written); anything else is a path."""
     return bool(_ENV_NAME.match(setting))
+
+
+def resolved_on_worker(setting: str) -> bool:
+    """Settings that depend on the environment are read where the run executes."""
+    return "$" in setting or names_variable(setting)
 
 
 def local_root(setting: str | None) -> Path | None:
@@ -74,22 +80,28 @@ def local_root(setting: str | None) -> Path | None:
         return None
     match = _ENV_NAME.match(setting)
     if match:
-        value = os.environ.get(match.group(1))
+        value = os.environ.get(match.group(1) or match.group(2))
         return Path(value) if value else None
     expanded = os.path.expanduser(os.path.expandvars(setting))
     return None if "$" in expanded else Path(expanded)
 
 
+def campaign_folder(policy: FilePolicy | None) -> Path | None:
+    """This campaign's folder on the local disk (as this process sees it), if any."""
+    root = local_root(policy.local_storage) if policy else None
+    return None if root is None or policy is None else root / f"enchanted-{policy.campaign_key}"
+
+
 def work_dir(run_dir: str, policy: FilePolicy | None) -> str:
     """Where a run executes: on the local disk when one is set and present, else in place."""
-    root = local_root(policy.local_storage) if policy else None
-    if root is None or policy is None:
-        return run_dir
-    return str(root / f"enchanted-{policy.campaign_key}" / os.path.basename(run_dir))
+    folder = campaign_folder(policy)
+    return run_dir if folder is None else str(folder / os.path.basename(run_dir))
 
 
 def finish_run_dir(run_dir: str, work: str, policy: FilePolicy | None, prune: bool) -> None:
-    """Apply the policy now if no later run reads this directory; move staged files home."""
+    """Apply the policy now if no later run reads this directory; move staged files home.
+    The campaign's local folder stays (other workers are creating run dirs in it); the
+    supervisor removes it when the campaign ends."""
     if policy is not None and prune:
         policy.prune(work)
     if work == run_dir:
@@ -97,5 +109,3 @@ def finish_run_dir(run_dir: str, work: str, policy: FilePolicy | None, prune: bo
     shutil.rmtree(run_dir, ignore_errors=True)  # an earlier attempt's files
     if os.path.isdir(work):
         shutil.move(work, run_dir)
-    with contextlib.suppress(OSError):  # the campaign's local folder, once empty
-        os.rmdir(os.path.dirname(work))

@@ -9,13 +9,14 @@ the file is rewritten once, streaming block by block, in the new layout.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.storage.column_kinds import ColumnKinds
+from enchanted_surrogates.storage.column_kinds import NULL, ColumnKinds, logical
 from enchanted_surrogates.storage.columns import ColumnOrder
 
 BLOCK_ROWS = 10_000
@@ -42,6 +43,7 @@ class TableWriter(ABC):
         self._buffer: list[dict[str, Any]] = []
         self._last_write = time.monotonic()
         self._layout: dict[str, Any] | None = None  # what the file holds now
+        self._file_kinds: dict[str, str] = {}  # the kinds its values were written as
 
     def append(self, row: dict[str, Any]) -> None:
         self.order.add(row)
@@ -72,8 +74,19 @@ class TableWriter(ABC):
             self._rewrite(layout)
         self._layout = layout
         self._append(self._buffer, layout)
+        self._file_kinds = dict(self.kinds.kinds)
         self.rows += len(self._buffer)
         self._buffer = []
+
+    def written_value(self, value: Any, column: str) -> Any:
+        """A value read back from the file, as the plain value it was written as (an
+        integer stored as 3.0 is 3 again), before it is converted to a wider kind."""
+        return logical(value, self._file_kinds.get(column, NULL))
+
+    def abandon(self) -> None:
+        """Give up on this file after an error: release it and remove what is half-written."""
+        with contextlib.suppress(Exception):
+            self._discard()
 
     @abstractmethod
     def layout(self) -> dict[str, Any]:
@@ -94,3 +107,7 @@ class TableWriter(ABC):
     @abstractmethod
     def _finish(self) -> None:
         """Make the file complete and readable."""
+
+    @abstractmethod
+    def _discard(self) -> None:
+        """Close whatever is open and delete the unfinished file."""

@@ -37,7 +37,12 @@ from enchanted_surrogates.storage.rebuild import (
     levels_metadata,
     write_last_complete,
 )
-from enchanted_surrogates.storage.run_files import FilePolicy, local_root, names_variable
+from enchanted_surrogates.storage.run_files import (
+    FilePolicy,
+    campaign_folder,
+    local_root,
+    resolved_on_worker,
+)
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
@@ -120,9 +125,8 @@ class Campaign:
         if supervisor.save_files == "all" and not supervisor.local_storage:
             return None
         setting = supervisor.local_storage
-        root = local_root(setting)
-        if setting and root is not None and not names_variable(setting):
-            setting = str(root.resolve())  # a path relative to where the campaign started
+        if setting and not resolved_on_worker(setting):
+            setting = str(Path(setting).expanduser().resolve())  # relative to the start dir
         key = hashlib.sha1(str(self.base.resolve()).encode()).hexdigest()[:12]
         return FilePolicy(
             save=supervisor.save_files,
@@ -281,6 +285,12 @@ class Campaign:
             if self.mode == "extend"
             else {},
         )
+        if resumed and nested and self.mode == "extend" and supervisor.save_files != "all":
+            log.warning(
+                "extend with save_files: %s: parents that finished before keep only the files "
+                "save_files kept; new children of those parents cannot read the others",
+                supervisor.save_files,
+            )
         if resumed:
             log.info("%s %s: %d runs already finished", self.mode, self.base, history.runs_finished)
             for line in getattr(self, "_accepted_drift", []):
@@ -314,7 +324,7 @@ class Campaign:
                 log.info("level %d: %d chains planned", level.index, runner.planned_chains)
                 finished = runner.run()
                 self._runner = None
-                journal.append("level_finished", level=level.index, rows=len(finished))
+                journal.append("level_finished", level=level.index, rows=runner.rows_ended)
                 executors.release_after(level.index)
                 if nested:
                     write_last_complete(self.base, [f.row for f in finished], order)
@@ -334,6 +344,7 @@ class Campaign:
             raise
         finally:
             executors.close_all()
+            _remove_local_folder(files)
             progress.close()
             dataset.close()
             if not self._stop_signal and not aborted:
@@ -418,6 +429,13 @@ class Campaign:
         done = subprocess.run([str(script)], cwd=self.base, check=False)
         if done.returncode != 0:
             log.error("post-processing script %s exited with %d", script, done.returncode)
+
+
+def _remove_local_folder(files: FilePolicy | None) -> None:
+    """Every run has ended: the campaign's folder on local disk (this node's) can go."""
+    folder = campaign_folder(files)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stable_order(parents: list[dict[str, Any]], known: list[str]) -> list[dict[str, Any]]:

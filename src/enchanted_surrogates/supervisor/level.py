@@ -142,6 +142,7 @@ class LevelRunner:
         self._chains: dict[str, Chain] = {}
         self._backlog = self._pending_work()
         self._backlog_done = False
+        self.rows_ended = len(history.ended)
         self._open_by_parent: Counter[int] = Counter()
         self._released: set[int] = set()
 
@@ -285,7 +286,8 @@ class LevelRunner:
             write_datapoint=self.files.writes_datapoint if self.files else True,
             files=self.files,
             read_later_if_success=not (last_stage and self.last_level),
-            read_later_if_failure=last_stage and not self.last_level and self.include_failed,
+            # a failure at any stage ends the chain; with `include` its row is a parent too
+            read_later_if_failure=not self.last_level and self.include_failed,
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
@@ -314,6 +316,7 @@ class LevelRunner:
             return None
         if self.keep_rows:
             self.finished.append(FinishedChain(chain.index, chain.parent, row))
+        self.rows_ended += 1
         self._chain_ended(chain.parent)
         if result.abort:
             raise CampaignAborted(f"run {task.run_id} asked to stop the campaign: {result.error}")

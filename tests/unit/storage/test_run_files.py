@@ -32,6 +32,12 @@ def test_custom_keeps_exactly_the_listed_names_and_globs(tmp_path):
     assert _files(run) == {"out.dat", "sub/keep.h5", "sub/deep/x.dat"}
 
 
+def test_a_folder_pattern_keeps_everything_inside_it(tmp_path):
+    run = _make_run(tmp_path)
+    FilePolicy("custom", ("sub",)).prune(run)
+    assert _files(run) == {"sub/keep.h5", "sub/drop.txt", "sub/deep/x.dat"}
+
+
 def test_custom_removes_folders_left_empty(tmp_path):
     run = _make_run(tmp_path)
     FilePolicy("custom", ("out.dat",)).prune(run)
@@ -74,6 +80,8 @@ def test_local_storage_names_a_variable_or_a_path(tmp_path, monkeypatch):
         assert local_root(spelling) == tmp_path
     assert local_root("$ES_LOCAL/sub") == tmp_path / "sub"
     assert not names_variable("/scratch/me")
+    assert not names_variable("scratch")  # a bare name is a variable only in capitals
+    assert local_root("scratch") == Path("scratch")
     assert local_root("/scratch/me") == Path("/scratch/me")
     monkeypatch.delenv("ES_LOCAL")
     assert local_root("ES_LOCAL") is None
@@ -96,7 +104,9 @@ def test_a_staged_run_moves_its_kept_files_home_and_leaves_nothing_local(tmp_pat
     Path(work, "big.tmp").write_text("2")
     finish_run_dir(run_dir, work, policy, prune=True)
     assert _files(Path(run_dir)) == {"out.dat"}
-    assert sorted(p.name for p in local.iterdir()) == ["someone-elses.txt"]
+    # the campaign's folder stays empty for other workers; the supervisor removes it
+    assert list((local / "enchanted-abc").iterdir()) == []
+    assert (local / "someone-elses.txt").read_text() == "untouched"
 
 
 def test_a_run_others_read_moves_home_whole(tmp_path, monkeypatch):

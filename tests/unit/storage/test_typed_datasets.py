@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from enchanted_surrogates.storage.column_kinds import ColumnKinds, widen
+from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds, widen
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.csv_dataset import CsvDataset
 from enchanted_surrogates.storage.datasets import Datasets
@@ -135,3 +135,43 @@ def test_a_file_that_cannot_be_written_is_dropped_and_the_others_go_on(tmp_path,
     assert len(pd.read_csv(tmp_path / "d.csv")) == 5
     assert datasets.files[1:] == []
     assert "d.parquet" in caplog.text and "enchanted rebuild" in caplog.text
+
+
+def test_values_keep_their_text_when_a_column_widens_to_strings(tmp_path):
+    rows = [
+        {"k": 3, "b": True},
+        {"k": None, "b": None},
+        {"k": 5, "b": False},
+        {"k": "abc", "b": "maybe"},
+    ]
+    _csv(tmp_path / "d.csv", rows)
+    _write(Hdf5Dataset, tmp_path / "runs.h5", rows)
+    _write(ParquetDataset, tmp_path / "d.parquet", rows)
+    h5 = load_dataset(tmp_path / "runs.h5")
+    assert h5["k"].tolist()[:1] == ["3"] and h5["b"].tolist()[0] == "True"
+    pd.testing.assert_frame_equal(load_dataset(tmp_path / "d.csv"), h5)
+    pd.testing.assert_frame_equal(
+        load_dataset(tmp_path / "d.csv"), load_dataset(tmp_path / "d.parquet")
+    )
+
+
+def test_the_first_stage_success_column_stays_boolean_in_runs_h5(tmp_path):
+    seeds = bookkeeping_seeds(["a", "b"], multi_stage=True)
+    rows = [{"x": 0.1, "success_a": True, "success_b": True}, {"x": 0.2, "success_a": False}]
+    writer = Hdf5Dataset(tmp_path / "runs.h5", ColumnOrder(["x"], ["a", "b"]), ColumnKinds(seeds))
+    for row in rows:
+        writer.append(row)
+    writer.close()
+    assert pd.read_hdf(tmp_path / "runs.h5")["success_a"].dtype == bool
+    assert load_dataset(tmp_path / "runs.h5")["success_b"].dtype == "boolean"
+
+
+def test_a_dropped_file_is_removed_not_left_half_written(tmp_path, caplog):
+    order = ColumnOrder(["x"], [])
+    h5 = Hdf5Dataset(tmp_path / "runs.h5", order, block_rows=1)
+    datasets = Datasets([CsvDataset(tmp_path / "d.csv", order), h5])
+    datasets.append({"x": 1.0, "a/b": 2.0})  # PyTables refuses '/' in a column name
+    datasets.close()
+    assert not (tmp_path / "runs.h5").exists()
+    assert len(pd.read_csv(tmp_path / "d.csv")) == 1
+    assert "runs.h5" in caplog.text
