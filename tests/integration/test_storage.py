@@ -296,3 +296,19 @@ def test_typed_files_after_kill_and_resume_hold_every_run_once(tmp_path, cli_env
     ):
         assert len(frame) == 60
         assert frame["run_dir"].is_unique
+
+
+def test_rebuild_recreates_every_configured_dataset_file(tmp_path, enchanted):
+    base = tmp_path / "run"
+    config = basic_config(
+        base, {"type": "es_test_plugins:ThresholdRunner"}, _random(25), summary_datatype="both"
+    )
+    config["storage"] = {"type": "hdf5"}
+    assert enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path).returncode == 0
+    before = load_dataset(base / "runs.h5")
+    for name in ("enchanted_dataset.csv", "enchanted_dataset.parquet", "runs.h5"):
+        (base / name).unlink()
+    done = enchanted("rebuild", base, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for name in ("enchanted_dataset.csv", "enchanted_dataset.parquet", "runs.h5"):
+        pd.testing.assert_frame_equal(load_dataset(base / name), before)
