@@ -56,6 +56,20 @@ def _parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser("rebuild", help="rewrite the dataset files from the journal")
     rebuild.add_argument("base_run_dir", help="the campaign's base_run_dir")
 
+    status = commands.add_parser(
+        "status", help="how far a campaign is (safe while it runs), from its journal"
+    )
+    status.add_argument("base_run_dir", help="the campaign's base_run_dir")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument(
+        "--watch",
+        nargs="?",
+        const=2.0,
+        type=float,
+        metavar="SECONDS",
+        help="refresh every SECONDS (default 2) until the campaign stops; Ctrl-C to leave",
+    )
+
     export = commands.add_parser(
         "export", help="write the dataset in another format, from the journal"
     )
@@ -77,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _rebuild(args.base_run_dir)
     if args.command == "export":
         return _export(args)
+    if args.command == "status":
+        return _status(args)
     try:
         spec = load_spec(
             args.config,
@@ -166,6 +182,41 @@ def _rebuild(base_run_dir: str) -> int:
     rows = rebuild(base_run_dir)
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
     return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+    import time
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.live import Live
+
+    from enchanted_surrogates.campaign_status import campaign_status
+    from enchanted_surrogates.journal import JOURNAL_FILE
+    from enchanted_surrogates.status_view import render
+
+    base = Path(args.base_run_dir)
+    if not (base / JOURNAL_FILE).exists():
+        print(f"error: {base}: no {JOURNAL_FILE} here; is it a base_run_dir?", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(campaign_status(base).as_dict()))
+        return EXIT_OK
+    console = Console()
+    if not args.watch:
+        console.print(render(campaign_status(base)))
+        return EXIT_OK
+    try:
+        with Live(render(campaign_status(base)), console=console, auto_refresh=False) as live:
+            while True:
+                status = campaign_status(base)
+                live.update(render(status), refresh=True)
+                if status.state != "running":
+                    return EXIT_OK
+                time.sleep(args.watch)
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -195,6 +195,8 @@ class LevelRunner:
             batch_size=self.naming_batch,
             parent_dirs=[parent.get("run_dir") for parent in self.parents],
             mode=self.mode,
+            planned=self.planned_chains,
+            stages=[runner.name for runner in self.runners],
         )
         if self.parents:
             if self.mode == "batch":

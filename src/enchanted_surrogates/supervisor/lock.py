@@ -42,3 +42,25 @@ class RunDirLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def driver_pid(base: Path) -> int | None:
+    """The pid of the live process driving `base`, or None if none holds the lock.
+
+    Probes with a shared lock, which conflicts with the driver's exclusive one and is
+    released at once; reading the journal while a campaign runs stays safe.
+    """
+    path = Path(base) / LOCK_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        text = os.read(fd, 64).decode(errors="replace").strip()
+        os.close(fd)
+        return int(text) if text.isdigit() else -1
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+    return None

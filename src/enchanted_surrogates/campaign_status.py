@@ -1,0 +1,154 @@
+"""`enchanted status`: how far a campaign is, read from its journal alone.
+
+Safe while the campaign runs: the journal is only read (a torn last line is skipped),
+and whether the driving process is alive comes from its lock, not from a pid guess.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
+from enchanted_surrogates.supervisor.lock import driver_pid
+
+STOPPED = {
+    "interrupted": "interrupted",
+    "aborted": "aborted",
+    "failed_campaign": "failed",
+    "campaign_finished": "finished",
+}
+
+
+@dataclass
+class StageStatus:
+    runner: str = ""
+    done: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    running: int = 0
+
+
+@dataclass
+class LevelStatus:
+    level: int
+    planned: int = 0  # chains (rows) this level will produce
+    rows: int = 0  # chains ended: dataset rows
+    succeeded: int = 0
+    running: int = 0
+    finished: bool = False
+    stages: list[StageStatus] = field(default_factory=list)
+
+    def stage(self, index: int) -> StageStatus:
+        while len(self.stages) <= index:
+            self.stages.append(StageStatus())
+        return self.stages[index]
+
+
+@dataclass
+class CampaignStatus:
+    base_run_dir: str
+    state: str = "not started"  # running | finished | interrupted | aborted | failed | stopped
+    driver_pid: int | None = None
+    events: int = 0  # journal lines read: the counts below are as of that line
+    rows: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    planned: int = 0
+    running: int = 0
+    success_rate: float | None = None
+    failures_by_status: dict[str, int] = field(default_factory=dict)
+    common_errors: list[tuple[str, int]] = field(default_factory=list)
+    rows_per_hour: float | None = None
+    eta_sec: float | None = None
+    started_at: float | None = None
+    last_event_at: float | None = None
+    levels: list[LevelStatus] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatus:
+    """Counts per level and stage, failures and their causes, speed and ETA."""
+    base = Path(base)
+    status = CampaignStatus(str(base))
+    levels: dict[int, LevelStatus] = {}
+    open_runs: dict[str, tuple[int, int]] = {}
+    errors: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    session_start, session_rows = None, 0
+    journal = base / JOURNAL_FILE
+    events = read_journal(journal) if journal.exists() else iter(())
+    for event in events:
+        status.events += 1
+        kind, t = event["event"], event.get("t")
+        status.last_event_at = t
+        if kind in ("campaign_started", "campaign_resumed"):
+            status.started_at = status.started_at or t
+            session_start, session_rows = t, 0
+            status.state = "running"
+            open_runs.clear()  # runs of an earlier process are not running any more
+        elif kind in STOPPED:
+            status.state = STOPPED[kind]
+            open_runs.clear()
+        elif kind == "level_started":
+            level = levels.setdefault(event["level"], LevelStatus(event["level"]))
+            level.planned = max(level.planned, int(event.get("planned", 0)))
+            for index, runner in enumerate(event.get("stages", [])):
+                level.stage(index).runner = runner
+        elif kind == "level_finished":
+            levels.setdefault(event["level"], LevelStatus(event["level"])).finished = True
+        elif kind == "submitted":
+            open_runs[event["run_id"]] = (event["level"], event["stage"])
+        elif kind in ("finished", "failed", "retry"):
+            open_runs.pop(event["run_id"], None)
+            if kind == "retry":
+                continue
+            level = levels.setdefault(event["level"], LevelStatus(event["level"]))
+            stage = level.stage(event["stage"])
+            ok = kind == "finished"
+            stage.done += 1
+            stage.succeeded += ok
+            stage.failed += not ok
+            if event.get("final"):
+                level.rows += 1
+                level.succeeded += ok
+                session_rows += 1
+                if not ok:
+                    row = event.get("row") or {}
+                    by_status[str(row.get("status", "FAILED"))] += 1
+                    errors[_first_line(row.get("error"))] += 1
+    for level_index, stage_index in open_runs.values():
+        level = levels.setdefault(level_index, LevelStatus(level_index))
+        level.running += 1
+        level.stage(stage_index).running += 1
+    status.levels = [levels[i] for i in sorted(levels)]
+    status.rows = sum(level.rows for level in status.levels)
+    status.succeeded = sum(level.succeeded for level in status.levels)
+    status.failed = status.rows - status.succeeded
+    status.planned = sum(max(level.planned, level.rows) for level in status.levels)
+    status.running = len(open_runs)
+    status.success_rate = status.succeeded / status.rows if status.rows else None
+    status.failures_by_status = dict(by_status.most_common())
+    status.common_errors = errors.most_common(5)
+    status.driver_pid = driver_pid(base)
+    if status.state == "running" and status.driver_pid is None:
+        status.state = "stopped"  # killed without a trace: resume it
+    now = time.time() if now is None else now
+    if session_start is not None and session_rows:
+        end = now if status.state == "running" else (status.last_event_at or now)
+        elapsed = max(end - session_start, 1e-9)
+        status.rows_per_hour = session_rows / elapsed * 3600
+        remaining = max(status.planned - status.rows, 0)
+        if status.state == "running":
+            status.eta_sec = remaining / (session_rows / elapsed)
+    return status
+
+
+def _first_line(error: Any) -> str:
+    text = str(error or "").strip()
+    return text.splitlines()[0][:200] if text else "(no message)"
