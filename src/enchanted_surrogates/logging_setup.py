@@ -1,4 +1,5 @@
-"""One log file per campaign (`logs/main.log`) plus concise console lines."""
+"""One log file per campaign (`logs/main.log`), every failed run once in
+`logs/failures.log` (run dir, parameters, traceback), and concise console lines."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from enchanted_surrogates.secrets import RedactFilter
 
 LOGGER = "enchanted_surrogates"
+FAILURES_LOG = "failures.log"
 
 
 class DetailFormatter(logging.Formatter):
@@ -41,6 +43,11 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
     file_handler.setLevel(getattr(logging, level))
     file_handler.setFormatter(DetailFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handlers.append(file_handler)
+    failures = logging.FileHandler(log_dir / FAILURES_LOG, encoding="utf-8", delay=True)
+    failures.setLevel(logging.WARNING)
+    failures.addFilter(lambda record: getattr(record, "failure", False))
+    failures.setFormatter(DetailFormatter("%(asctime)s %(message)s"))
+    handlers.append(failures)
     if console:
         stream = CurrentStderrHandler()
         stream.setLevel(max(logging.INFO, getattr(logging, level)))

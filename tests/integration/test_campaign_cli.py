@@ -221,6 +221,11 @@ def test_raising_runner_gives_failed_rows_and_the_campaign_finishes(tmp_path, en
     assert (ok["status"] == "SUCCESS").all() and (ok["output"] == ok["x"] * 2).all()
     log_text = (tmp_path / "camp" / "logs" / "main.log").read_text()
     assert "Traceback (most recent call last)" in log_text and "boom at x=" in log_text
+    failures = (tmp_path / "camp" / "logs" / "failures.log").read_text()
+    for run_dir in failed["run_dir"]:
+        assert failures.count(f"run_dir: {run_dir}\n") == 1  # each failure once
+    assert failures.count("Traceback (most recent call last)") == len(failed)
+    assert "params: {" in failures and "d0_b0_s" in failures
 
 
 def test_runner_without_success_key_gives_failed_rows(tmp_path, enchanted):

@@ -93,7 +93,7 @@ class Recorder:
                 task.run_id,
                 result.status,
                 result.error,
-                extra={"detail": detail.rstrip()},
+                extra={"detail": detail.rstrip(), "failure": True},
             )
         self.progress.update(result.success)
         return row
