@@ -56,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     rebuild = commands.add_parser("rebuild", help="rewrite the dataset files from the journal")
     rebuild.add_argument("base_run_dir", help="the campaign's base_run_dir")
 
+    schema = commands.add_parser(
+        "schema", help="the config's JSON Schema (for editors), or the Markdown reference"
+    )
+    schema.add_argument("--markdown", action="store_true", help="the config reference instead")
+    schema.add_argument("-o", "--output", help="write to this file instead of stdout")
+
     status = commands.add_parser(
         "status", help="how far a campaign is (safe while it runs), from its journal"
     )
@@ -93,6 +99,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     if args.command == "status":
         return _status(args)
+    if args.command == "schema":
+        return _schema(args)
     try:
         spec = load_spec(
             args.config,
@@ -181,6 +189,21 @@ def _rebuild(base_run_dir: str) -> int:
         return EXIT_USAGE
     rows = rebuild(base_run_dir)
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
+    return EXIT_OK
+
+
+def _schema(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from enchanted_surrogates.config.reference import reference_markdown
+    from enchanted_surrogates.config.schema import campaign_schema
+
+    text = reference_markdown() if args.markdown else json.dumps(campaign_schema(), indent=2)
+    if args.output:
+        Path(args.output).write_text(text if text.endswith("\n") else text + "\n")
+    else:
+        print(text.rstrip("\n"))
     return EXIT_OK
 
 

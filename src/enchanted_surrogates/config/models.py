@@ -21,9 +21,13 @@ class _Strict(BaseModel):
 class RunOrderEntry(_Strict):
     """One level of the campaign: a sampler, and a runner on an executor (or a chain)."""
 
-    sampler: str
-    executor: str | list[str]
-    runner: str | list[str]
+    sampler: str = Field(description="Name of an entry under `samplers`.")
+    executor: str | list[str] = Field(
+        description="Name of an entry under `executors` (a list: one per stage)."
+    )
+    runner: str | list[str] = Field(
+        description="Name of an entry under `runners`; a list runs sequential stages."
+    )
     mode: Mode | None = Field(default=None, description="Overrides supervisor.mode here.")
 
     @property
@@ -80,8 +84,14 @@ class SupervisorConfig(_Strict):
     """Where the campaign lives and in which order its levels run."""
 
     base_run_dir: str = Field(description="Folder for the journal, datasets, logs and run dirs.")
-    run_order: list[RunOrderEntry] = Field(min_length=1)
-    run_mode: Literal["fresh", "resume", "extend"] = "fresh"
+    run_order: list[RunOrderEntry] = Field(
+        min_length=1, description="The levels, in order; level d+1 fans out of level d's rows."
+    )
+    run_mode: Literal["fresh", "resume", "extend"] = Field(
+        default="fresh",
+        description="fresh refuses a non-empty base_run_dir; resume finishes what the journal "
+        "left; extend runs every sampler's budget again on top.",
+    )
     mode: Mode = Field(
         default="auto",
         description="async keeps every worker busy; batch asks, runs and tells a whole batch; "
@@ -104,7 +114,10 @@ class SupervisorConfig(_Strict):
         default="csv", description="The dataset file(s): enchanted_dataset.csv and/or .parquet."
     )
     retries: int = Field(default=0, ge=0, description="Default extra attempts per run.")
-    retry_on: list[RetryStatus] = Field(default_factory=lambda: ["CRASHED", "TIMEOUT"])
+    retry_on: list[RetryStatus] = Field(
+        default_factory=lambda: ["CRASHED", "TIMEOUT"],
+        description="Statuses retried by default (default: CRASHED, TIMEOUT).",
+    )
     max_failure_rate: float | None = Field(
         default=None,
         gt=0,
@@ -164,7 +177,9 @@ class StorageConfig(_Strict):
 
 
 class LoggingConfig(_Strict):
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Least severe message written to logs/main.log."
+    )
 
     @field_validator("level", mode="before")
     @classmethod
@@ -182,13 +197,17 @@ class CampaignConfig(_Strict):
     executors: dict[str, dict[str, Any]]
     samplers: dict[str, dict[str, Any]]
     runners: dict[str, dict[str, Any]]
-    supervisor: SupervisorConfig
+    supervisor: SupervisorConfig = Field(description="Where the campaign lives, how it runs.")
     storage: StorageConfig = Field(
         default_factory=lambda: StorageConfig.model_construct(type="none"),
         description="runs.h5 is written when this section is present (type: hdf5).",
     )
-    logging: LoggingConfig = Field(default_factory=LoggingConfig)
-    post_processing: PostProcessingConfig | None = None
+    logging: LoggingConfig = Field(
+        default_factory=LoggingConfig, description="`logging: INFO` is short for {level: INFO}."
+    )
+    post_processing: PostProcessingConfig | None = Field(
+        default=None, description="A script run in base_run_dir after the campaign."
+    )
 
     @field_validator("logging", mode="before")
     @classmethod
