@@ -29,6 +29,9 @@ from pydantic import (
 )
 
 from enchanted_surrogates import secrets
+from enchanted_surrogates.config.errors import did_you_mean, dotted
+from enchanted_surrogates.config.options import check_options
+from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
@@ -98,6 +101,31 @@ class FunctionOutput(FunctionParser.Config):
     type: Literal["function"]
 
 
+class PluginOutput(BaseModel):
+    """A reader from an installed plugin (entry-point group `enchanted_surrogates.parsers`)
+    or an import path; its own keys are checked by its class."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+
+    @model_validator(mode="after")
+    def _check_keys(self) -> PluginOutput:
+        try:
+            cls = resolve("parsers", self.type)
+        except ResolveError:
+            names = [*OUTPUT_PARSERS, *known_names("parsers")]
+            raise ValueError(
+                f"type: unknown output reader '{self.type}'{did_you_mean(self.type, names)} "
+                f"(built in: {', '.join(OUTPUT_PARSERS)}; or an installed parser plugin, "
+                "or package.module:Class)"
+            ) from None
+        problems = check_options(cls, dict(self.model_extra or {}), ())
+        if problems:
+            raise ValueError("; ".join(f"{dotted(p.path)}: {p.message}" for p in problems))
+        return self
+
+
 INPUT_PARSERS: dict[str, type[Parser]] = {"template": TemplateParser, "namelist": NamelistParser}
 OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "json": JsonParser,
@@ -119,6 +147,14 @@ def _type_of(default: str | None) -> Any:
     return tag
 
 
+def _output_tag(value: Any) -> str | None:
+    """Built-in readers by their tag; any other named type is looked up as a plugin."""
+    tag = _type_of(None)(value)
+    if tag is None or tag in OUTPUT_PARSERS:
+        return tag
+    return "plugin"
+
+
 InputEntry = Annotated[
     Annotated[TemplateInput, Tag("template")] | Annotated[NamelistInput, Tag("namelist")],
     Discriminator(
@@ -134,9 +170,10 @@ OutputEntry = Annotated[
     | Annotated[RegexOutput, Tag("regex")]
     | Annotated[KeyValueOutput, Tag("key_value")]
     | Annotated[NamelistOutput, Tag("namelist")]
-    | Annotated[FunctionOutput, Tag("function")],
+    | Annotated[FunctionOutput, Tag("function")]
+    | Annotated[PluginOutput, Tag("plugin")],
     Discriminator(
-        _type_of(None),
+        _output_tag,
         custom_error_type="output_type",
         custom_error_message=f"type: required, one of {', '.join(OUTPUT_PARSERS)}",
     ),
@@ -386,6 +423,8 @@ class CommandRunner(Runner):
 
 def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
     """The parser an `inputs`/`outputs` entry describes (its keys minus `type`)."""
+    if isinstance(entry, PluginOutput):
+        return resolve("parsers", entry.type)(**dict(entry.model_extra or {}))
     return parsers[entry.type](**entry.model_dump(exclude={"type"}))
 
 

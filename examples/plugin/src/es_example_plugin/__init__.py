@@ -1,0 +1,1 @@
+"""An example plugin package: runners and parsers shipped outside enchanted-surrogates."""
