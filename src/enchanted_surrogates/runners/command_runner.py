@@ -101,11 +101,16 @@ class FunctionOutput(FunctionParser.Config):
     type: Literal["function"]
 
 
+def _not_built_in(schema: dict[str, Any]) -> None:
+    """In the JSON Schema, a built-in reader's tag must match only its own branch."""
+    schema["properties"]["type"]["not"] = {"enum": list(OUTPUT_PARSERS)}
+
+
 class PluginOutput(BaseModel):
     """A reader from an installed plugin (entry-point group `enchanted_surrogates.parsers`)
     or an import path; its own keys are checked by its class."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", json_schema_extra=_not_built_in)
 
     type: str
 
