@@ -62,6 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--markdown", action="store_true", help="the config reference instead")
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")
 
+    plot = commands.add_parser("plot", help="PNG figures of a campaign's data (headless)")
+    plot.add_argument("base_run_dir", help="the campaign's base_run_dir")
+    plot.add_argument("-o", "--output", help="folder for the figures (default BASE_RUN_DIR/plots)")
+
     status = commands.add_parser(
         "status", help="how far a campaign is (safe while it runs), from its journal"
     )
@@ -101,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _status(args)
     if args.command == "schema":
         return _schema(args)
+    if args.command == "plot":
+        return _plot(args)
     try:
         spec = load_spec(
             args.config,
@@ -189,6 +195,25 @@ def _rebuild(base_run_dir: str) -> int:
         return EXIT_USAGE
     rows = rebuild(base_run_dir)
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
+    return EXIT_OK
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from enchanted_surrogates.journal import JOURNAL_FILE
+    from enchanted_surrogates.plots import plot_campaign
+
+    if not (Path(args.base_run_dir) / JOURNAL_FILE).exists():
+        print(f"error: {args.base_run_dir}: no {JOURNAL_FILE} here", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        paths = plot_campaign(args.base_run_dir, args.output)
+    except (ImportError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for path in paths:
+        print(path)
     return EXIT_OK
 
 
