@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
+from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
 EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
 
@@ -62,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--markdown", action="store_true", help="the config reference instead")
     schema.add_argument("-o", "--output", help="write to this file instead of stdout")
 
+    init = commands.add_parser("init", help="write a commented starter config here")
+    init.add_argument("--template", default="local", choices=sorted(TEMPLATE_NAMES))
+    init.add_argument("-o", "--output", default="campaign.yaml", help="the config's file name")
+    init.add_argument("--force", action="store_true", help="overwrite files that exist")
+
     plot = commands.add_parser("plot", help="PNG figures of a campaign's data (headless)")
     plot.add_argument("base_run_dir", help="the campaign's base_run_dir")
     plot.add_argument("-o", "--output", help="folder for the figures (default BASE_RUN_DIR/plots)")
@@ -107,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _schema(args)
     if args.command == "plot":
         return _plot(args)
+    if args.command == "init":
+        return _init(args)
     try:
         spec = load_spec(
             args.config,
@@ -195,6 +203,21 @@ def _rebuild(base_run_dir: str) -> int:
         return EXIT_USAGE
     rows = rebuild(base_run_dir)
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from enchanted_surrogates.init_project import InitRefused, init_project
+
+    try:
+        written = init_project(args.template, Path.cwd(), args.output, args.force)
+    except InitRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {', '.join(str(p.name) for p in written)}")
+    print(f"next: enchanted validate {args.output} && enchanted run {args.output}")
     return EXIT_OK
 
 
