@@ -55,8 +55,13 @@ class CampaignHistory:
             yield from self.levels[index].ended.values()
 
 
-def replay(path: str | Path) -> CampaignHistory:
-    """Read the journal once and return what was asked, what ended and what is open."""
+def replay(path: str | Path, keep_rows: bool = True) -> CampaignHistory:
+    """Read the journal once and return what was asked, what ended and what is open.
+
+    Without `keep_rows`, an ended chain keeps only its `success` (enough to count it and
+    never run it again), so resuming a long single-level campaign stays small; parents of
+    a nested level and learning samplers need the full rows.
+    """
     history = CampaignHistory()
     for event in read_journal(path):
         kind = event["event"]
@@ -90,7 +95,8 @@ def replay(path: str | Path) -> CampaignHistory:
             key = (event["index"], event["parent"])
             if event.get("final"):
                 level.open.pop(key, None)
-                level.ended.setdefault(key, event["row"])
+                row = event["row"] if keep_rows else {"success": event["row"].get("success")}
+                level.ended.setdefault(key, row)
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
         elif kind == "level_finished":
@@ -101,7 +107,7 @@ def replay(path: str | Path) -> CampaignHistory:
 def iter_final_rows(path: str | Path) -> Iterator[dict[str, Any]]:
     """The dataset rows in the journal, streamed: memory holds only which chains ended."""
     seen: set[tuple[int, int, int]] = set()
-    for event in read_journal(path):
+    for event in read_journal(path, containing='"final":true'):
         if event["event"] in ("finished", "failed") and event.get("final"):
             key = (event["level"], event["index"], event["parent"])
             if key not in seen:

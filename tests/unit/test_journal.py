@@ -66,3 +66,47 @@ def test_sync_groups_fsyncs(tmp_path, monkeypatch):
             journal.append("asked", index=i)
         assert calls == []
     assert len(calls) == 1
+
+
+def _finished_campaign(path) -> None:
+    with Journal(path) as journal:
+        journal.append("campaign_started", config="x: 1")
+        for index in range(3):
+            journal.append("asked", level=0, index=index, point={"x": index})
+            row = {"x": index, "output": 2 * index, "success": index != 1, "error": '"final":true'}
+            journal.append(
+                "finished" if index != 1 else "failed",
+                run_id=f"d0_b0_s{index}_r0",
+                level=0,
+                stage=0,
+                index=index,
+                parent=0,
+                final=True,
+                row=row,
+            )
+        journal.append(  # a stage that did not end its chain: not a dataset row
+            "finished", run_id="x", level=0, stage=0, index=9, parent=0, final=False, row={}
+        )
+
+
+def test_final_rows_stream_from_the_journal_once_each(tmp_path):
+    from enchanted_surrogates.replay import iter_final_rows
+
+    path = tmp_path / "journal.jsonl"
+    _finished_campaign(path)
+    rows = list(iter_final_rows(path))
+    assert [row["output"] for row in rows] == [0, 2, 4]
+
+
+def test_replay_without_rows_keeps_only_what_resuming_needs(tmp_path):
+    from enchanted_surrogates.replay import replay
+
+    path = tmp_path / "journal.jsonl"
+    _finished_campaign(path)
+    slim = replay(path, keep_rows=False).levels[0]
+    assert slim.ended == {
+        (0, 0): {"success": True},
+        (1, 0): {"success": False},
+        (2, 0): {"success": True},
+    }
+    assert replay(path).levels[0].ended[(2, 0)]["output"] == 4

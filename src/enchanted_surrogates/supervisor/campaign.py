@@ -27,7 +27,8 @@ from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
-from enchanted_surrogates.replay import CampaignHistory, LevelHistory, replay
+from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_final_rows, replay
+from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
@@ -145,7 +146,9 @@ class Campaign:
         )
         fmts = formats(config.supervisor.summary_datatype, config.storage.type)
         datasets = open_datasets(self.base, fmts, order, kinds, metadata)
-        datasets.extend(history.final_rows())
+        journal = self.base / JOURNAL_FILE
+        if history.levels and journal.exists():
+            datasets.extend(iter_final_rows(journal))
         datasets.flush()
         log.info("dataset files: %s", ", ".join(FORMAT_FILES[f] for f in fmts))
         return datasets
@@ -170,7 +173,7 @@ class Campaign:
                 raise CampaignRefused(str(exc)) from None
         try:
             if resuming:
-                history = replay(journal)
+                history = replay(journal, keep_rows=self._needs_rows())
                 if history.config_text:
                     self._check_drift(history)
                     self._make_folders()
@@ -181,6 +184,16 @@ class Campaign:
         except BaseException:
             self._lock.release()
             raise
+
+    def _needs_rows(self) -> bool:
+        """Whether resuming needs the finished rows themselves, not just which ended: a
+        nested level fans out of them, a learning or original-API sampler is told them."""
+        if len(self.spec.levels) > 1:
+            return True
+        cls = self.spec.levels[0].sampler.cls
+        if not (isinstance(cls, type) and issubclass(cls, Sampler)):
+            return True
+        return cls.learns_from_results or cls.register_future is not Sampler.register_future
 
     def _leftovers(self) -> list[Path]:
         if not self.base.exists():
