@@ -1,8 +1,9 @@
-"""The `enchanted` command: `run` a campaign or `validate` its config."""
+"""The `enchanted` command: run, validate, status, plot, export, rebuild, schema, init."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -102,6 +103,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # `type: my_module:MyRunner` next to where you run works as with `python -m`
+    if os.getcwd() not in sys.path and "" not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # `enchanted schema | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "rebuild":
         return _rebuild(args.base_run_dir)
@@ -197,9 +209,18 @@ def _rebuild(base_run_dir: str) -> int:
 
     from enchanted_surrogates.journal import JOURNAL_FILE
     from enchanted_surrogates.storage.rebuild import rebuild
+    from enchanted_surrogates.supervisor.lock import driver_pid
 
     if not (Path(base_run_dir) / JOURNAL_FILE).exists():
         print(f"error: {base_run_dir}: no {JOURNAL_FILE} here to rebuild from", file=sys.stderr)
+        return EXIT_USAGE
+    pid = driver_pid(Path(base_run_dir))
+    if pid is not None:
+        print(
+            f"error: {base_run_dir} is being driven by pid {pid}, which writes these files; "
+            "rebuild once it has stopped (enchanted export writes a copy elsewhere meanwhile)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     rows = rebuild(base_run_dir)
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")

@@ -66,8 +66,8 @@ def replay(path: str | Path, keep_rows: bool = True) -> CampaignHistory:
     for event in read_journal(path):
         kind = event["event"]
         if kind in ("campaign_started", "campaign_resumed"):
+            history.config_text = event.get("config") or history.config_text  # the latest
             if kind == "campaign_started":
-                history.config_text = event.get("config", "")
                 history.seeds = event.get("seeds") or {}
             budgets = event.get("budgets") or {}
             history.budgets.update({int(level): int(n) for level, n in budgets.items()})

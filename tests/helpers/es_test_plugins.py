@@ -174,12 +174,15 @@ class SegfaultRunner(Runner):
 
 
 class FlakyRunner(Runner):
-    """Crashes on the first attempt in a run dir, succeeds on the next (a marker file)."""
+    """Crashes on the first attempt at a run, succeeds on the next (a marker file beside
+    the run dir, since a retry starts from an emptied run dir)."""
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         from enchanted_surrogates.run_errors import RunCrashed
 
-        marker = os.path.join(run_dir, "tried")
+        marker = os.path.normpath(run_dir) + ".tried"
+        with open(os.path.join(run_dir, "attempts.log"), "a") as log:
+            log.write("attempt\n")
         if not os.path.exists(marker):
             open(marker, "w").close()
             raise RunCrashed("first attempt crashes")

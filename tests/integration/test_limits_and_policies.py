@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -68,6 +69,8 @@ def test_a_crash_on_the_first_attempt_is_retried_and_succeeds(tmp_path):
     assert (df["status"] == "SUCCESS").all()
     assert (df["attempts_r1"] == 2).all()
     assert list(df.columns[-2:]) == ["attempts_r1", "run_dir"]
+    for run_dir in df["run_dir"]:  # the retry started from an emptied run dir
+        assert Path(run_dir, "attempts.log").read_text() == "attempt\n"
     events = [
         line
         for line in (tmp_path / "c" / "journal.jsonl").read_text().splitlines()

@@ -15,12 +15,12 @@ from campaign_configs import basic_config, write_config
 pytestmark = pytest.mark.integration
 
 
-def _sleepy(base, n: int, fail: bool = False) -> dict:
+def _sleepy(base, n: int, fail: bool = False, sleep: float = 0.15) -> dict:
     runner = {"type": "es_test_plugins:SleepRunner"}
     config = basic_config(
         base,
         runner,
-        {"type": "ArraySampler", "parameters": ["sleep"], "values": [[0.15] * n]},
+        {"type": "ArraySampler", "parameters": ["sleep"], "values": [[sleep] * n]},
     )
     if fail:
         config["runners"]["r1"] = {"type": "es_test_plugins:ThresholdRunner"}
@@ -56,7 +56,7 @@ def _wait_for_rows(journal, n: int, proc) -> None:
 
 def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, cli_env):
     base = tmp_path / "run"
-    path = write_config(tmp_path / "c.yaml", _sleepy(base, 40))
+    path = write_config(tmp_path / "c.yaml", _sleepy(base, 40, sleep=0.3))
     proc = subprocess.Popen(
         [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
         cwd=tmp_path,
@@ -67,6 +67,8 @@ def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, c
     )
     try:
         _wait_for_rows(base / "journal.jsonl", 4, proc)
+        refused = enchanted("rebuild", base, cwd=tmp_path)  # it would race the writer
+        assert refused.returncode == 2 and f"pid {proc.pid}" in refused.stderr
         done = enchanted("status", base, "--json", cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         status = json.loads(done.stdout)

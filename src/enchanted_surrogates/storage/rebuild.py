@@ -124,6 +124,8 @@ def scan_journal(path: Path, keep: Any = None) -> JournalSchema:
         kind = event["event"]
         if kind == "campaign_started":
             config_text, started = event.get("config", ""), event.get("t", 0.0)
+        elif kind == "campaign_resumed":
+            config_text = event.get("config") or config_text  # the config it runs with now
         elif kind == "campaign_finished":
             ended = event.get("t")
         elif kind == "asked" and event["level"] not in parameters:

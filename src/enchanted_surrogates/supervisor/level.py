@@ -303,7 +303,7 @@ class LevelRunner:
         if self._should_retry(task, result):
             self.recorder.retry(task, result)
             chain.attempt += 1
-            self._submit(chain, stage, task.params)
+            self._submit(chain, stage, task.params, clean=True)  # a fresh start, as on resume
             return None
         last = stage == len(self.runners) - 1
         final = last or not result.success
