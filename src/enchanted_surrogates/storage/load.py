@@ -45,6 +45,8 @@ def load_dataset(path: str | Path) -> pd.DataFrame:
 def _empty_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """A column with no value at all (say `error` when nothing failed) has no dtype to
     keep; every format loads it as text, the kind it most often is."""
+    if not len(frame):
+        return frame.astype("str")
     for column in frame.columns:
         if len(frame) and frame[column].isna().all():
             frame[column] = frame[column].astype("str")

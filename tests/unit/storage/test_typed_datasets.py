@@ -117,6 +117,8 @@ def test_an_empty_dataset_is_still_a_valid_file(tmp_path, writer_cls):
     _write(writer_cls, path, [])
     frame = pd.read_parquet(path) if writer_cls is ParquetDataset else pd.read_hdf(path)
     assert len(frame) == 0 and "x" in frame.columns
+    _csv(tmp_path / "d.csv", [])
+    pd.testing.assert_frame_equal(load_dataset(tmp_path / "d.csv"), load_dataset(path))
 
 
 def test_a_column_named_index_still_goes_to_runs_h5(tmp_path):
