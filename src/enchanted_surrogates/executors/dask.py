@@ -1,0 +1,189 @@
+"""DaskExecutor: runs on dask.distributed — a LocalCluster, a running scheduler, or batch
+jobs through dask-jobqueue (SLURM, PBS, SGE, LSF, HTCondor, Moab, OAR).
+
+A thin adapter: each task is one `client.submit(run_task, task)`; its Dask future feeds
+the completion stream through its done-callback, so results arrive as they finish and
+nothing polls files. Workers build a runner once per process (`worker.get_runner`).
+
+Worker loss is Dask's to handle: a task lost with its worker is rescheduled, and one
+that was running on `crash_attempts` dying workers fails with KilledWorker, recorded as
+CRASHED. Batch jobs that die or reach their walltime are replaced (`dask_keeper`).
+The cluster starts on the first submitted run, so validating a config starts nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time
+import uuid
+from typing import Any
+
+from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
+from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_keeper import JobKeeper
+from enchanted_surrogates.executors.worker import run_task
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import RunResult, Task
+
+log = logging.getLogger(__name__)
+
+WORKER_LOGS = "dask-worker-logs"
+SCHEDULER_INFO_MAX_AGE_SEC = 1.0  # how stale the worker count of a foreign scheduler may be
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on a Dask cluster; see the module docstring and docs/cluster.md."""
+
+    Config = DaskExecutorConfig
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        self.config = DaskExecutorConfig(**kwargs)
+        self.max_pending = self.config.max_pending or 0
+        self._target = estimated_slots(self.config)
+        self._started: Started | None = None
+        self._keeper: JobKeeper | None = None
+        self._keys = itertools.count()
+        self._token = uuid.uuid4().hex[:8]
+        self._foreign_slots = (0.0, 0)
+
+    # --- the cluster ------------------------------------------------------------------
+    def _ensure_started(self, task: Task) -> Any:
+        if self._started is None:
+            self._started = start(self.config, _worker_log_dir(task.run_dir))
+            cluster, jobs = self._started.cluster, self._started.jobs
+            if self.config.jobqueue_class() is not None:
+                self._keeper = JobKeeper(cluster, jobs)
+        return self._started.client
+
+    @property
+    def client(self) -> Any:
+        """The distributed Client (None until the first run was submitted)."""
+        return self._started.client if self._started else None
+
+    @property
+    def cluster(self) -> Any:
+        """The cluster this executor started (None for a scheduler_address)."""
+        return self._started.cluster if self._started else None
+
+    @property
+    def replaced_jobs(self) -> int:
+        """How many lost batch jobs were replaced so far."""
+        return self._keeper.replaced if self._keeper else 0
+
+    def worker_slots(self) -> int:
+        """Threads of the connected workers, at least the configured target, so runs queue
+        in the scheduler while batch jobs wait for their nodes."""
+        if self._started is None:
+            return self._target
+        if self._started.cluster is not None:
+            workers = self._started.cluster.scheduler_info["workers"]
+            return max(self._target, sum(int(w["nthreads"]) for w in workers.values()))
+        return max(1, self._foreign_threads())
+
+    def _foreign_threads(self) -> int:
+        """Worker threads of someone else's scheduler, asked at most once a second."""
+        asked_at, threads = self._foreign_slots
+        if time.monotonic() - asked_at > SCHEDULER_INFO_MAX_AGE_SEC:
+            threads = sum(self._started.client.nthreads().values())
+            self._foreign_slots = (time.monotonic(), threads)
+        return threads
+
+    def eager_slots(self) -> int:
+        slots = self.worker_slots()
+        pending = self.config.max_pending if self.config.max_pending is not None else slots
+        return slots + pending
+
+    # --- runs -------------------------------------------------------------------------
+    def _submit(self, task: Task) -> Any:
+        client = self._ensure_started(task)
+        key = f"{task.run_id}-{self._token}-{next(self._keys)}"
+        return client.submit(run_task, task, key=key, pure=False)
+
+    def collect(self, task: Task, future: Any) -> RunResult | Any:
+        if future.cancelled():
+            self._inflight.discard(future)
+            return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
+        return super().collect(task, future)
+
+    def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
+        from distributed.scheduler import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return RunResult(
+                run_id=task.run_id,
+                status=Status.CRASHED,
+                error=f"its worker died {self.config.crash_attempts} times while running it "
+                "(segfault, kill -9, out of memory, or its batch job ended)",
+            )
+        return super().engine_failure(task, exc)
+
+    def _taken(self) -> set[str]:
+        """Keys the scheduler has handed to a worker (running or about to)."""
+        if self._started is None:
+            return set()
+        processing = self._started.client.processing()
+        return {key for keys in processing.values() for key in keys}
+
+    def is_running(self, future: Any) -> bool:
+        return future.key in self._taken()
+
+    def cancel(self, future: Any) -> bool:
+        """Cancel a run no worker has taken; True only if it will not run."""
+        if future.done() or future.key in self._taken():
+            return False
+        future.cancel()
+        return True
+
+    def cancel_all(self) -> None:
+        """Withdraw every run no worker has taken (runs in progress go on)."""
+        if self._started is None:
+            return
+        taken = self._taken()
+        waiting = [f for f in self._inflight if f.key not in taken and not f.done()]
+        if waiting:
+            self._started.client.cancel(waiting)
+
+    def close(self) -> None:
+        """Shut the cluster down (batch jobs are cancelled); leave a foreign scheduler up."""
+        started, self._started = self._started, None
+        if started is None:
+            return
+        if self._keeper is not None:
+            self._keeper.stop()
+            self._keeper = None
+        started.client.close()
+        if started.cluster is not None:
+            started.cluster.close()
+
+    def abort(self) -> None:
+        """Cancel every run and shut down; closing the cluster stops the running ones."""
+        if self._started is not None and self._inflight:
+            self._started.client.cancel(list(self._inflight), force=True)
+        self.close()
+
+    def describe(self) -> str:
+        if self.config.scheduler_address is not None:
+            where = f"the scheduler at {self.config.scheduler_address}"
+        elif self.config.jobqueue_class() is not None:
+            scaling = (
+                f"{self.config.scale_n_jobs_min}-{self.config.scale_n_jobs_max} jobs (adaptive)"
+                if self.config.scale_n_jobs_min
+                else f"{self.config.scale_n_jobs or 1} jobs"
+            )
+            where = f"a {self.config.jobqueue_class()} of {scaling}"
+        else:
+            where = "a LocalCluster"
+        return f"DaskExecutor on {where}, {self._target} worker threads"
+
+
+def _worker_log_dir(run_dir: str) -> str:
+    """Batch-job worker logs go beside the campaign's own logs (base_run_dir/logs) when the
+    run sits in a campaign's data folder, else into ./dask-worker-logs."""
+    data = os.path.dirname(os.path.abspath(run_dir))
+    if os.path.basename(data) == "data":
+        return os.path.join(os.path.dirname(data), "logs", WORKER_LOGS)
+    return os.path.abspath(WORKER_LOGS)
