@@ -1,7 +1,7 @@
 """DaskExecutor: runs on dask.distributed — a LocalCluster, a running scheduler, or batch
 jobs through dask-jobqueue (SLURM, PBS, SGE, LSF, HTCondor, Moab, OAR).
 
-A thin adapter: each task is one `client.submit(run_task, task)`; its Dask future feeds
+A thin adapter: each task is one `client.submit(run_on_worker, task)`; its future feeds
 the completion stream through its done-callback, so results arrive as they finish and
 nothing polls files. Workers build a runner once per process (`worker.get_runner`).
 
@@ -24,7 +24,7 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
 from enchanted_surrogates.executors.dask_keeper import JobKeeper
-from enchanted_surrogates.executors.worker import run_task
+from enchanted_surrogates.executors.dask_task import run_on_worker
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
@@ -101,7 +101,7 @@ class DaskExecutor(Executor):
     def _submit(self, task: Task) -> Any:
         client = self._ensure_started(task)
         key = f"{task.run_id}-{self._token}-{next(self._keys)}"
-        return client.submit(run_task, task, key=key, pure=False)
+        return client.submit(run_on_worker, task, key=key, pure=False)
 
     def collect(self, task: Task, future: Any) -> RunResult | Any:
         if future.cancelled():
