@@ -6,8 +6,9 @@ the completion stream through its done-callback, so results arrive as they finis
 nothing polls files. Workers build a runner once per process (`worker.get_runner`).
 
 Worker loss is Dask's to handle: a task lost with its worker is rescheduled, and one
-that was running on `crash_attempts` dying workers fails with KilledWorker, recorded as
-CRASHED. Batch jobs that die or reach their walltime are replaced (`dask_keeper`).
+that was on `crash_attempts` dying workers fails with KilledWorker; it is recorded as
+CRASHED if it was executing each time (see dask_task.py), else submitted afresh.
+Batch jobs that die or reach their walltime are replaced (`dask_keeper`).
 The cluster starts on the first submitted run, so validating a config starts nothing.
 """
 
@@ -24,7 +25,11 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
 from enchanted_surrogates.executors.dask_keeper import JobKeeper
-from enchanted_surrogates.executors.dask_task import run_on_worker
+from enchanted_surrogates.executors.dask_task import (
+    executing_keys,
+    interrupted_starts,
+    run_on_worker,
+)
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
@@ -112,38 +117,45 @@ class DaskExecutor(Executor):
     def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
         from distributed.scheduler import KilledWorker
 
-        if isinstance(exc, KilledWorker):
-            return RunResult(
-                run_id=task.run_id,
-                status=Status.CRASHED,
-                error=f"its worker died {self.config.crash_attempts} times while running it "
-                "(segfault, kill -9, out of memory, or its batch job ended)",
-            )
-        return super().engine_failure(task, exc)
+        if not isinstance(exc, KilledWorker):
+            return super().engine_failure(task, exc)
+        starts = interrupted_starts(task.run_dir)
+        if starts is not None and starts < self.config.crash_attempts:
+            # Dask also blamed deaths that happened while this run only waited on the worker
+            return self.submit(task)
+        return RunResult(
+            run_id=task.run_id,
+            status=Status.CRASHED,
+            error=f"its worker died {starts or self.config.crash_attempts} times while "
+            "running it (segfault, kill -9, out of memory, or its batch job ended)",
+        )
 
-    def _taken(self) -> set[str]:
-        """Keys the scheduler has handed to a worker (running or about to)."""
+    def _executing(self) -> set[str]:
+        """Keys of the runs executing on a worker now (Dask hands runs to workers early, so
+        a run a worker holds may still be waiting there)."""
         if self._started is None:
             return set()
-        processing = self._started.client.processing()
-        return {key for keys in processing.values() for key in keys}
+        per_worker = self._started.client.run(executing_keys)
+        return {key for keys in per_worker.values() for key in keys}
 
     def is_running(self, future: Any) -> bool:
-        return future.key in self._taken()
+        return future.key in self._executing()
 
     def cancel(self, future: Any) -> bool:
-        """Cancel a run no worker has taken; True only if it will not run."""
-        if future.done() or future.key in self._taken():
+        """Cancel a run that has not started; True if it will not be recorded. (Dask cannot
+        stop a started run: one that starts in the instant between the check and the cancel
+        runs to its end on the worker, and its result is dropped.)"""
+        if future.done() or future.key in self._executing():
             return False
         future.cancel()
         return True
 
     def cancel_all(self) -> None:
-        """Withdraw every run no worker has taken (runs in progress go on)."""
+        """Withdraw every run that has not started (runs in progress go on)."""
         if self._started is None:
             return
-        taken = self._taken()
-        waiting = [f for f in self._inflight if f.key not in taken and not f.done()]
+        executing = self._executing()
+        waiting = [f for f in self._inflight if f.key not in executing and not f.done()]
         if waiting:
             self._started.client.cancel(waiting)
 
