@@ -54,6 +54,8 @@ class DaskExecutor(Executor):
         self._keys = itertools.count()
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
+        self._lineage: dict[str, str] = {}
+        self._current_lineage = ""
 
     # --- the cluster ------------------------------------------------------------------
     def _ensure_started(self, task: Task) -> Any:
@@ -104,11 +106,19 @@ class DaskExecutor(Executor):
 
     # --- runs -------------------------------------------------------------------------
     def _submit(self, task: Task) -> Any:
+        return self._send(task, lineage=None)
+
+    def _send(self, task: Task, lineage: str | None) -> Any:
+        """Submit `task`; `lineage` names the submission whose attempts it continues."""
         client = self._ensure_started(task)
         key = f"{task.run_id}-{self._token}-{next(self._keys)}"
-        return client.submit(run_on_worker, task, key=key, pure=False)
+        lineage = lineage or key
+        future = client.submit(run_on_worker, task, lineage, key=key, pure=False)
+        self._lineage[future.key] = lineage
+        return future
 
     def collect(self, task: Task, future: Any) -> RunResult | Any:
+        self._current_lineage = self._lineage.pop(future.key, future.key)
         if future.cancelled():
             self._inflight.discard(future)
             return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
@@ -119,15 +129,18 @@ class DaskExecutor(Executor):
 
         if not isinstance(exc, KilledWorker):
             return super().engine_failure(task, exc)
-        starts = interrupted_starts(task.run_dir)
-        if starts is not None and starts < self.config.crash_attempts:
+        lineage = self._current_lineage
+        starts = interrupted_starts(task.run_dir, lineage)
+        if starts < self.config.crash_attempts:
             # Dask also blamed deaths that happened while this run only waited on the worker
-            return self.submit(task)
+            future = self._send(task, lineage)
+            self._inflight.add(future)
+            return future
         return RunResult(
             run_id=task.run_id,
             status=Status.CRASHED,
-            error=f"its worker died {starts or self.config.crash_attempts} times while "
-            "running it (segfault, kill -9, out of memory, or its batch job ended)",
+            error=f"its worker died {starts} times while running it "
+            "(segfault, kill -9, out of memory, or its batch job ended)",
         )
 
     def _executing(self) -> set[str]:

@@ -1,21 +1,23 @@
-"""What a Dask worker runs for one task, and how many times a run was cut short.
+"""What a Dask worker runs for one task, and how many of a run's starts were cut short.
 
-Dask reschedules a task whose worker died by itself, without asking the executor, and
-blames every task the worker held, even those only queued on it. So a run directory this
-function created holds a small marker while the run is in progress, counting its starts:
+Dask re-executes a task by itself, without asking the executor: when its worker died
+while it ran or waited there, and when its finished result was lost with a worker before
+the supervisor fetched it. Dask also blames every task a dying worker held, even those
+only waiting on it. So each run directory carries a small record, `.enchanted_attempts`,
+of one submission's history (`lineage`: the executor keeps it across its own
+resubmissions; a retry by the supervisor starts a new one):
 
-* a marked directory found at the start is an interrupted attempt's, and is cleaned so
-  its files do not mix with the new attempt's;
-* when Dask gives up on a task (KilledWorker), the count tells the executor whether the
-  run really was executing when workers died, or was only queued behind one that was.
+* a re-execution within the same lineage finds the earlier attempt's files and, if this
+  function created the directory, cleans it first so old and new files do not mix;
+* when Dask gives up on a task (KilledWorker), starts minus finishes tells the executor
+  whether the run really was executing when the workers died.
 
-A directory that existed before (prepared by the caller) is never cleaned nor marked.
 Kept apart from the executor so workers import nothing of dask's configuration side.
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
 import os
 import shutil
 from typing import Any
@@ -23,35 +25,46 @@ from typing import Any
 from enchanted_surrogates.executors.worker import run_task
 from enchanted_surrogates.task import RunResult, Task
 
-IN_PROGRESS = ".enchanted_in_progress"
+ATTEMPTS = ".enchanted_attempts"
 
 
-def interrupted_starts(run_dir: str) -> int | None:
-    """How often the run in `run_dir` started without finishing: 0 if it never started,
-    None if that cannot be told (a directory the caller prepared)."""
-    if not os.path.isdir(run_dir):
-        return 0
+def _record(run_dir: str) -> dict[str, Any]:
     try:
-        with open(os.path.join(run_dir, IN_PROGRESS)) as handle:
-            return int(handle.read() or 0)
+        with open(os.path.join(run_dir, ATTEMPTS)) as handle:
+            return json.load(handle)
     except (OSError, ValueError):
-        return None
+        return {}
 
 
-def run_on_worker(task: Task) -> RunResult:
-    starts = interrupted_starts(task.run_dir)
-    if starts:
-        shutil.rmtree(task.run_dir, ignore_errors=True)
-    try:
-        os.makedirs(task.run_dir)
-    except FileExistsError:
-        return run_task(task)
-    marker = os.path.join(task.run_dir, IN_PROGRESS)
-    with open(marker, "w") as handle:
-        handle.write(str((starts or 0) + 1))
+def _write(run_dir: str, record: dict[str, Any]) -> None:
+    with open(os.path.join(run_dir, ATTEMPTS), "w") as handle:
+        json.dump(record, handle)
+
+
+def interrupted_starts(run_dir: str, lineage: str) -> int:
+    """How often this lineage's run started in `run_dir` without finishing."""
+    record = _record(run_dir)
+    if record.get("lineage") != lineage:
+        return 0
+    return int(record["starts"]) - int(record["finished"])
+
+
+def run_on_worker(task: Task, lineage: str) -> RunResult:
+    record = _record(task.run_dir)
+    if record.get("lineage") == lineage:
+        if record["created"]:
+            shutil.rmtree(task.run_dir, ignore_errors=True)
+            os.makedirs(task.run_dir, exist_ok=True)
+    else:
+        created = not os.path.isdir(task.run_dir)
+        os.makedirs(task.run_dir, exist_ok=True)
+        record = {"lineage": lineage, "starts": 0, "finished": 0, "created": created}
+    record["starts"] += 1
+    _write(task.run_dir, record)
     result = run_task(task)
-    with contextlib.suppress(OSError):
-        os.remove(marker)
+    record["finished"] += 1
+    if os.path.isdir(task.run_dir):  # a runner may remove its own directory
+        _write(task.run_dir, record)
     return result
 
 
