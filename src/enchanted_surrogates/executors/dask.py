@@ -1,7 +1,7 @@
 """DaskExecutor: runs on dask.distributed — a LocalCluster, a running scheduler, or batch
 jobs through dask-jobqueue (SLURM, PBS, SGE, LSF, HTCondor, Moab, OAR).
 
-A thin adapter: each task is one `client.submit(run_on_worker, task)`; its future feeds
+A thin adapter: each task is one `client.submit(run_on_worker, ...)`; its future feeds
 the completion stream through its done-callback, so results arrive as they finish and
 nothing polls files. Workers build a runner once per process (`worker.get_runner`).
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import pickle
 import time
 import uuid
 from typing import Any
@@ -113,7 +114,8 @@ class DaskExecutor(Executor):
         client = self._ensure_started(task)
         key = f"{task.run_id}-{self._token}-{next(self._keys)}"
         lineage = lineage or key
-        future = client.submit(run_on_worker, task, lineage, key=key, pure=False)
+        packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        future = client.submit(run_on_worker, packed, task.run_id, lineage, key=key, pure=False)
         self._lineage[future.key] = lineage
         return future
 

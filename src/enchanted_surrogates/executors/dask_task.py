@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import traceback
 from typing import Any
 
 from enchanted_surrogates.executors.worker import run_task
+from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
 ATTEMPTS = ".enchanted_attempts"
@@ -49,7 +52,23 @@ def interrupted_starts(run_dir: str, lineage: str) -> int:
     return int(record["starts"]) - int(record["finished"])
 
 
-def run_on_worker(task: Task, lineage: str) -> RunResult:
+def run_on_worker(packed: bytes, run_id: str, lineage: str) -> RunResult:
+    """Unpack and run one task. The task travels pickled so that a runner whose module
+    cannot be imported on the worker fails this run, not the worker's connection to the
+    scheduler (Dask would otherwise fail to decode the message and hang)."""
+    try:
+        task = pickle.loads(packed)
+    except Exception as exc:
+        return RunResult(
+            run_id,
+            Status.FAILED,
+            error=f"the runner cannot be loaded on this worker: {type(exc).__name__}: {exc}",
+            traceback=traceback.format_exc(),
+        )
+    return _run(task, lineage)
+
+
+def _run(task: Task, lineage: str) -> RunResult:
     record = _record(task.run_dir)
     if record.get("lineage") == lineage:
         if record["created"]:
