@@ -62,9 +62,8 @@ class DaskExecutor(Executor):
     def _ensure_started(self, task: Task) -> Any:
         if self._started is None:
             self._started = start(self.config, _worker_log_dir(task.run_dir))
-            cluster, jobs = self._started.cluster, self._started.jobs
             if self.config.jobqueue_class() is not None:
-                self._keeper = JobKeeper(cluster, jobs)
+                self._keeper = JobKeeper(self._started.cluster)
         return self._started.client
 
     @property

@@ -24,12 +24,10 @@ NON_DAEMON_WORKERS = "DASK_DISTRIBUTED__WORKER__DAEMON=False"
 
 @dataclass
 class Started:
-    """A connected client, the cluster we own (None for someone else's scheduler) and the
-    number of batch jobs to keep (None: not a batch-system cluster, or adaptive)."""
+    """A connected client and the cluster we own (None for someone else's scheduler)."""
 
     client: Any
     cluster: Any
-    jobs: int | None
 
 
 def local_cluster_kwargs(config: DaskExecutorConfig) -> dict[str, Any]:
@@ -67,7 +65,7 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
 
     if config.scheduler_address is not None:
         client = Client(config.scheduler_address)
-        started = Started(client, None, None)
+        started = Started(client, None)
     else:
         settings = {
             "distributed.scheduler.allowed-failures": config.crash_attempts - 1,
@@ -79,7 +77,7 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
             from distributed import LocalCluster
 
             cluster = LocalCluster(**local_cluster_kwargs(config))
-            started = Started(Client(cluster), cluster, None)
+            started = Started(Client(cluster), cluster)
         else:
             started = _start_jobqueue(config, log_directory)
     if importlib.util.find_spec("bokeh") is None:
@@ -103,15 +101,13 @@ def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> St
     from distributed import Client
 
     client = Client(cluster)
-    jobs = None
     if config.scale_n_jobs_min is not None:
         cluster.adapt(minimum_jobs=config.scale_n_jobs_min, maximum_jobs=config.scale_n_jobs_max)
     else:
-        jobs = config.scale_n_jobs or 1
-        cluster.scale(jobs=jobs)
+        cluster.scale(jobs=config.scale_n_jobs or 1)
     if kwargs.get("log_directory"):
         log.info("worker logs go to %s", kwargs["log_directory"])
-    return Started(client, cluster, jobs)
+    return Started(client, cluster)
 
 
 def jobqueue_kwargs(config: DaskExecutorConfig, log_directory: str | None) -> dict[str, Any]:
