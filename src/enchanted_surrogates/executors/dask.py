@@ -20,9 +20,11 @@ import os
 import pickle
 import time
 import uuid
+from collections import deque
 from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.chunking import ChunkPolicy
 from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
 from enchanted_surrogates.executors.dask_keeper import JobKeeper
@@ -56,6 +58,9 @@ class DaskExecutor(Executor):
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
         self._lineage: dict[str, str] = {}
+        self._done: deque[Any] = deque()  # finished futures whose results are not fetched
+        self._results: dict[str, RunResult] = {}
+        self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
         self._current_lineage = ""
 
     # --- the cluster ------------------------------------------------------------------
@@ -100,9 +105,12 @@ class DaskExecutor(Executor):
         return threads
 
     def eager_slots(self) -> int:
+        """Worker slots plus the queue; by default the queue deepens while runs are so
+        short that the round trip to a worker would leave it idle between them."""
         slots = self.worker_slots()
-        pending = self.config.max_pending if self.config.max_pending is not None else slots
-        return slots + pending
+        if self.config.max_pending is not None:
+            return slots + self.config.max_pending
+        return slots + slots * self._depth.size()
 
     # --- runs -------------------------------------------------------------------------
     def _submit(self, task: Task) -> Any:
@@ -116,6 +124,7 @@ class DaskExecutor(Executor):
         packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
         future = client.submit(run_on_worker, packed, task.run_id, lineage, key=key, pure=False)
         self._lineage[future.key] = lineage
+        future.add_done_callback(self._done.append)
         return future
 
     def collect(self, task: Task, future: Any) -> RunResult | Any:
@@ -123,7 +132,30 @@ class DaskExecutor(Executor):
         if future.cancelled():
             self._inflight.discard(future)
             return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
-        return super().collect(task, future)
+        if future.key not in self._results:
+            self._fetch_finished()
+        if future.key in self._results:
+            self._inflight.discard(future)
+            result = self._results.pop(future.key)
+            self._depth.observe(result.runtime_sec)
+            return result
+        return super().collect(task, future)  # a failure: the future says what happened
+
+    def _fetch_finished(self) -> None:
+        """Fetch the results of every run finished so far in one gather: one round trip
+        per worker instead of one per run, which bounds the throughput of short runs."""
+        ready = []
+        while self._done:
+            future = self._done.popleft()
+            if future.status == "finished":
+                ready.append(future)
+        if not ready:
+            return
+        try:
+            results = self._started.client.gather(ready)
+        except Exception:  # one was lost meanwhile: each is then asked for on its own
+            return
+        self._results.update({f.key: result for f, result in zip(ready, results)})
 
     def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
         from distributed.scheduler import KilledWorker

@@ -92,9 +92,9 @@ class DaskExecutorConfig(BaseModel):
     max_pending: int | None = Field(
         default=None,
         ge=0,
-        description="Tasks queued in the scheduler beyond the worker slots, so no worker "
-        "idles between runs (for samplers that do not learn from results); default: as many "
-        "as there are worker slots.",
+        description="Tasks queued beyond the worker slots, so no worker idles between runs "
+        "(for samplers that do not learn from results); default: as many as there are worker "
+        "slots, more while runs take only milliseconds.",
     )
     crash_attempts: PositiveInt = Field(
         default=3,
