@@ -4,6 +4,7 @@ executor, failed rows for broken runners, and a worker killed with SIGKILL mid-c
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import threading
 from pathlib import Path
@@ -15,6 +16,7 @@ import enchanted_surrogates
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
+REPO = Path(__file__).resolve().parents[2]
 DASK = {"type": "DaskExecutor", "LocalCluster_config": {"n_workers": 2}}
 COMPARED = ["x", "y", "output", "success", "status", "error", "success_r1"]
 
@@ -95,3 +97,13 @@ def test_a_worker_killed_mid_campaign_loses_no_row_and_repeats_none(tmp_path):
     # the run the dead worker was executing was re-run from a clean run directory
     for run_dir in df["run_dir"]:
         assert len((Path(run_dir) / "invocations.txt").read_text().split()) == 1
+
+
+def test_the_dask_examples_validate_and_the_local_one_runs(tmp_path, enchanted):
+    for name in ("dask_local.yaml", "slurm.yaml"):
+        shutil.copy(REPO / "examples" / name, tmp_path / name)
+        checked = enchanted("validate", name, cwd=tmp_path)
+        assert checked.returncode == 0, checked.stderr
+    done = enchanted("run", "dask_local.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "done: 64 runs, 64 succeeded" in done.stdout + done.stderr
