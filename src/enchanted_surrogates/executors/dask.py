@@ -20,7 +20,7 @@ import os
 import pickle
 import time
 import uuid
-from collections import deque
+from concurrent.futures import Future
 from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
@@ -57,9 +57,7 @@ class DaskExecutor(Executor):
         self._keys = itertools.count()
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
-        self._lineage: dict[str, str] = {}
-        self._done: deque[Any] = deque()  # finished futures whose results are not fetched
-        self._results: dict[str, RunResult] = {}
+        self._runs: dict[Future, tuple[Any, str]] = {}  # our future -> Dask's, lineage
         self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
         self._current_lineage = ""
 
@@ -113,49 +111,38 @@ class DaskExecutor(Executor):
         return slots + slots * self._depth.size()
 
     # --- runs -------------------------------------------------------------------------
-    def _submit(self, task: Task) -> Any:
+    def _submit(self, task: Task) -> Future:
         return self._send(task, lineage=None)
 
-    def _send(self, task: Task, lineage: str | None) -> Any:
-        """Submit `task`; `lineage` names the submission whose attempts it continues."""
+    def _send(self, task: Task, lineage: str | None) -> Future:
+        """Submit `task`; `lineage` names the submission whose attempts it continues.
+
+        Returns a plain future that completes once the run's result is already here: the
+        result is fetched on the client's event loop as soon as Dask reports the run done,
+        many at a time, so the supervisor never waits on a round trip to a worker.
+        """
         client = self._ensure_started(task)
         key = f"{task.run_id}-{self._token}-{next(self._keys)}"
-        lineage = lineage or key
         packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
-        future = client.submit(run_on_worker, packed, task.run_id, lineage, key=key, pure=False)
-        self._lineage[future.key] = lineage
-        future.add_done_callback(self._done.append)
-        return future
+        run = client.submit(run_on_worker, packed, task.run_id, lineage or key, key=key, pure=False)
+        outcome: Future = Future()
+        self._runs[outcome] = (run, lineage or key)
+        run.add_done_callback(lambda done: client.loop.add_callback(_fetch, done, outcome))
+        return outcome
 
-    def collect(self, task: Task, future: Any) -> RunResult | Any:
-        self._current_lineage = self._lineage.pop(future.key, future.key)
-        if future.cancelled():
-            self._inflight.discard(future)
+    def collect(self, task: Task, future: Future) -> RunResult | Any:
+        self._inflight.discard(future)
+        run, self._current_lineage = self._runs.pop(future)
+        outcome = future.result()
+        if isinstance(outcome, RunResult):
+            self._depth.observe(outcome.runtime_sec)
+            return outcome
+        if run.cancelled():
             return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
-        if future.key not in self._results:
-            self._fetch_finished()
-        if future.key in self._results:
-            self._inflight.discard(future)
-            result = self._results.pop(future.key)
-            self._depth.observe(result.runtime_sec)
-            return result
-        return super().collect(task, future)  # a failure: the future says what happened
-
-    def _fetch_finished(self) -> None:
-        """Fetch the results of every run finished so far in one gather: one round trip
-        per worker instead of one per run, which bounds the throughput of short runs."""
-        ready = []
-        while self._done:
-            future = self._done.popleft()
-            if future.status == "finished":
-                ready.append(future)
-        if not ready:
-            return
         try:
-            results = self._started.client.gather(ready)
-        except Exception:  # one was lost meanwhile: each is then asked for on its own
-            return
-        self._results.update({f.key: result for f, result in zip(ready, results)})
+            return run.result()
+        except Exception as exc:  # the engine failed to run or return the task
+            return self.engine_failure(task, exc)
 
     def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
         from distributed.scheduler import KilledWorker
@@ -166,15 +153,18 @@ class DaskExecutor(Executor):
         starts = interrupted_starts(task.run_dir, lineage)
         if starts < self.config.crash_attempts:
             # Dask also blamed deaths that happened while this run only waited on the worker
-            future = self._send(task, lineage)
-            self._inflight.add(future)
-            return future
+            return self.submit_again(task, lineage)
         return RunResult(
             run_id=task.run_id,
             status=Status.CRASHED,
             error=f"its worker died {starts} times while running it "
             "(segfault, kill -9, out of memory, or its batch job ended)",
         )
+
+    def submit_again(self, task: Task, lineage: str) -> Future:
+        future = self._send(task, lineage)
+        self._inflight.add(future)
+        return future
 
     def _executing(self) -> set[str]:
         """Keys of the runs executing on a worker now (Dask hands runs to workers early, so
@@ -184,16 +174,17 @@ class DaskExecutor(Executor):
         per_worker = self._started.client.run(executing_keys)
         return {key for keys in per_worker.values() for key in keys}
 
-    def is_running(self, future: Any) -> bool:
-        return future.key in self._executing()
+    def is_running(self, future: Future) -> bool:
+        return self._runs[future][0].key in self._executing()
 
-    def cancel(self, future: Any) -> bool:
+    def cancel(self, future: Future) -> bool:
         """Cancel a run that has not started; True if it will not be recorded. (Dask cannot
         stop a started run: one that starts in the instant between the check and the cancel
         runs to its end on the worker, and its result is dropped.)"""
-        if future.done() or future.key in self._executing():
+        run = self._runs[future][0]
+        if future.done() or run.key in self._executing():
             return False
-        future.cancel()
+        run.cancel()
         return True
 
     def cancel_all(self) -> None:
@@ -201,7 +192,8 @@ class DaskExecutor(Executor):
         if self._started is None:
             return
         executing = self._executing()
-        waiting = [f for f in self._inflight if f.key not in executing and not f.done()]
+        runs = [self._runs[f][0] for f in self._inflight if not f.done()]
+        waiting = [run for run in runs if run.key not in executing]
         if waiting:
             self._started.client.cancel(waiting)
 
@@ -220,7 +212,8 @@ class DaskExecutor(Executor):
     def abort(self) -> None:
         """Cancel every run and shut down; closing the cluster stops the running ones."""
         if self._started is not None and self._inflight:
-            self._started.client.cancel(list(self._inflight), force=True)
+            runs = [self._runs[f][0] for f in self._inflight if f in self._runs]
+            self._started.client.cancel(runs, force=True)
         self.close()
 
     def describe(self) -> str:
@@ -245,3 +238,15 @@ def _worker_log_dir(run_dir: str) -> str:
     if os.path.basename(data) == "data":
         return os.path.join(os.path.dirname(data), "logs", WORKER_LOGS)
     return os.path.abspath(WORKER_LOGS)
+
+
+async def _fetch(run: Any, outcome: Future) -> None:
+    """On the client's loop: complete `outcome` with the finished run's RunResult, or with
+    the Dask future itself when it failed or was cancelled (collect() then asks it why)."""
+    if run.status == "finished":
+        try:
+            outcome.set_result(await run.client.gather(run, asynchronous=True))
+            return
+        except Exception:  # lost with its worker meanwhile: Dask recomputes it
+            pass
+    outcome.set_result(run)
