@@ -50,7 +50,6 @@ class DaskExecutor(Executor):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__()
         self.config = DaskExecutorConfig(**kwargs)
-        self.max_pending = self.config.max_pending or 0
         self._target = estimated_slots(self.config)
         self._started: Started | None = None
         self._keeper: JobKeeper | None = None
@@ -90,8 +89,9 @@ class DaskExecutor(Executor):
         if self._started is None:
             return self._target
         if self._started.cluster is not None:
-            workers = self._started.cluster.scheduler_info["workers"]
-            return max(self._target, sum(int(w["nthreads"]) for w in workers.values()))
+            # one C-level copy: the event loop thread updates this dict meanwhile
+            workers = list(self._started.cluster.scheduler_info["workers"].values())
+            return max(self._target, sum(int(w["nthreads"]) for w in workers))
         return max(1, self._foreign_threads())
 
     def _foreign_threads(self) -> int:
