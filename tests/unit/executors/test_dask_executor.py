@@ -75,3 +75,18 @@ def test_queued_runs_can_be_cancelled_and_running_ones_are_not(executor, tmp_pat
         results = driver.wait()
     assert results["s5"].status is Status.CANCELLED and results["s5"].error == "not needed"
     assert results[running[0]].status is Status.SUCCESS
+
+
+def test_an_existing_scheduler_is_used_and_left_running(tmp_path):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        executor = DaskExecutor(scheduler_address=cluster.scheduler_address)
+        try:
+            results = _run_all(executor, es_test_plugins.PidRunner, range(6), tmp_path)
+            assert executor.worker_slots() == 2
+        finally:
+            executor.close()
+        assert all(r.status is Status.SUCCESS for r in results.values())
+        with Client(cluster) as client:
+            assert len(client.nthreads()) == 2
