@@ -27,7 +27,6 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.chunking import ChunkPolicy
 from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
-from enchanted_surrogates.executors.dask_keeper import JobKeeper
 from enchanted_surrogates.executors.dask_task import (
     executing_keys,
     interrupted_starts,
@@ -52,7 +51,7 @@ class DaskExecutor(Executor):
         self.config = DaskExecutorConfig(**kwargs)
         self._target = estimated_slots(self.config)
         self._started: Started | None = None
-        self._keeper: JobKeeper | None = None
+        self._keeper: Any = None  # a dask_keeper.JobKeeper for batch-system clusters
         self._keys = itertools.count()
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
@@ -65,6 +64,8 @@ class DaskExecutor(Executor):
         if self._started is None:
             self._started = start(self.config, _worker_log_dir(task.run_dir))
             if self.config.jobqueue_class() is not None:
+                from enchanted_surrogates.executors.dask_keeper import JobKeeper
+
                 self._keeper = JobKeeper(self._started.cluster)
         return self._started.client
 

@@ -141,17 +141,17 @@ class DaskExecutorConfig(BaseModel):
     @staticmethod
     def _check_installed(key: str) -> None:
         """A missing optional dependency is a config error that names the extra to install."""
-        if importlib.util.find_spec("distributed") is None:
+        if key in ("SLURMcluster_config", "PBScluster_config", "jobqueue"):
+            missing = [m for m in ("distributed", "dask_jobqueue") if not _installed(m)]
+            if missing:
+                raise ValueError(
+                    f"{key}: needs {' and '.join(missing)}, not installed: "
+                    "pip install 'enchanted-surrogates[hpc]'"
+                )
+        elif not _installed("distributed"):
             raise ValueError(
-                f"{key}: needs dask.distributed, which is not installed: "
+                f"{key}: needs dask.distributed, not installed: "
                 "pip install 'enchanted-surrogates[dask]'"
-            )
-        if key in ("SLURMcluster_config", "PBScluster_config", "jobqueue") and (
-            importlib.util.find_spec("dask_jobqueue") is None
-        ):
-            raise ValueError(
-                f"{key}: needs dask-jobqueue, which is not installed: "
-                "pip install 'enchanted-surrogates[hpc]'"
             )
 
     def jobqueue_class(self) -> str | None:
@@ -172,3 +172,7 @@ class DaskExecutorConfig(BaseModel):
         if self.jobqueue is not None:
             return self.jobqueue.kwargs()
         return None
+
+
+def _installed(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None

@@ -67,7 +67,7 @@ def test_a_missing_dask_jobqueue_names_the_extra_to_install(tmp_path, monkeypatc
         lambda name, *a: None if name == "dask_jobqueue" else real(name, *a),
     )
     message = _problems(tmp_path, {"SLURMcluster_config": SLURM})
-    assert "executors.e1.SLURMcluster_config: needs dask-jobqueue" in message
+    assert "executors.e1.SLURMcluster_config: needs dask_jobqueue, not installed" in message
     assert "pip install 'enchanted-surrogates[hpc]'" in message
 
 
