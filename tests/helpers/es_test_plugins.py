@@ -297,3 +297,20 @@ class ThresholdRunner(Runner):
             "converged": params["x1"] < 0.3,
             "success": True,
         }
+
+
+class GateRunner(Runner):
+    """Waits until the file `gate` exists, then succeeds: lets a test hold a campaign open
+    until it has seen what it waits for (a replaced batch job)."""
+
+    def __init__(self, gate: str) -> None:
+        self.gate = gate
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        with open(os.path.join(run_dir, "started.txt"), "w") as handle:
+            handle.write(str(os.getpid()))
+        while not os.path.exists(self.gate):
+            time.sleep(0.05)
+        return {"output": params["x"], "success": True}

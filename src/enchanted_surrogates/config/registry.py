@@ -18,6 +18,7 @@ BUILTINS: dict[str, dict[str, str]] = {
     "executors": {
         "LocalExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
         "JoblibExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
+        "DaskExecutor": "enchanted_surrogates.executors.dask:DaskExecutor",
     },
     "samplers": {
         "GridSampler": "enchanted_surrogates.samplers.grid:GridSampler",

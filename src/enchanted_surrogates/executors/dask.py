@@ -1,0 +1,253 @@
+"""DaskExecutor: runs on dask.distributed — a LocalCluster, a running scheduler, or batch
+jobs through dask-jobqueue (SLURM, PBS, SGE, LSF, HTCondor, Moab, OAR).
+
+A thin adapter: each task is one `client.submit(run_on_worker, ...)`; its future feeds
+the completion stream through its done-callback, so results arrive as they finish and
+nothing polls files. Workers build a runner once per process (`worker.get_runner`).
+
+Worker loss is Dask's to handle: a task lost with its worker is rescheduled, and one
+that was on `crash_attempts` dying workers fails with KilledWorker; it is recorded as
+CRASHED if it was executing each time (see dask_task.py), else submitted afresh.
+Batch jobs that die or reach their walltime are replaced (`dask_keeper`).
+The cluster starts on the first submitted run, so validating a config starts nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import pickle
+import time
+import uuid
+from concurrent.futures import Future
+from typing import Any
+
+from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.chunking import ChunkPolicy
+from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
+from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_task import (
+    executing_keys,
+    interrupted_starts,
+    run_on_worker,
+)
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import RunResult, Task
+
+log = logging.getLogger(__name__)
+
+WORKER_LOGS = "dask-worker-logs"
+SCHEDULER_INFO_MAX_AGE_SEC = 1.0  # how stale the worker count of a foreign scheduler may be
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on a Dask cluster; see the module docstring and docs/cluster.md."""
+
+    Config = DaskExecutorConfig
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__()
+        self.config = DaskExecutorConfig(**kwargs)
+        self._target = estimated_slots(self.config)
+        self._started: Started | None = None
+        self._keeper: Any = None  # a dask_keeper.JobKeeper for batch-system clusters
+        self._keys = itertools.count()
+        self._token = uuid.uuid4().hex[:8]
+        self._foreign_slots = (0.0, 0)
+        self._runs: dict[Future, tuple[Any, str]] = {}  # our future -> Dask's, lineage
+        self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
+        self._current_lineage = ""
+
+    # --- the cluster ------------------------------------------------------------------
+    def _ensure_started(self, task: Task) -> Any:
+        if self._started is None:
+            self._started = start(self.config, _worker_log_dir(task.run_dir))
+            if self.config.jobqueue_class() is not None:
+                from enchanted_surrogates.executors.dask_keeper import JobKeeper
+
+                self._keeper = JobKeeper(self._started.cluster)
+        return self._started.client
+
+    @property
+    def client(self) -> Any:
+        """The distributed Client (None until the first run was submitted)."""
+        return self._started.client if self._started else None
+
+    @property
+    def cluster(self) -> Any:
+        """The cluster this executor started (None for a scheduler_address)."""
+        return self._started.cluster if self._started else None
+
+    @property
+    def replaced_jobs(self) -> int:
+        """How many lost batch jobs were replaced so far."""
+        return self._keeper.replaced if self._keeper else 0
+
+    def worker_slots(self) -> int:
+        """Threads of the connected workers, at least the configured target, so runs queue
+        in the scheduler while batch jobs wait for their nodes."""
+        if self._started is None:
+            return self._target
+        if self._started.cluster is not None:
+            # one C-level copy: the event loop thread updates this dict meanwhile
+            workers = list(self._started.cluster.scheduler_info["workers"].values())
+            return max(self._target, sum(int(w["nthreads"]) for w in workers))
+        return max(1, self._foreign_threads())
+
+    def _foreign_threads(self) -> int:
+        """Worker threads of someone else's scheduler, asked at most once a second."""
+        asked_at, threads = self._foreign_slots
+        if time.monotonic() - asked_at > SCHEDULER_INFO_MAX_AGE_SEC:
+            threads = sum(self._started.client.nthreads().values())
+            self._foreign_slots = (time.monotonic(), threads)
+        return threads
+
+    def eager_slots(self) -> int:
+        """Worker slots plus the queue; by default the queue deepens while runs are so
+        short that the round trip to a worker would leave it idle between them."""
+        slots = self.worker_slots()
+        if self.config.max_pending is not None:
+            return slots + self.config.max_pending
+        return slots + slots * self._depth.size()
+
+    # --- runs -------------------------------------------------------------------------
+    def _submit(self, task: Task) -> Future:
+        return self._send(task, lineage=None)
+
+    def _send(self, task: Task, lineage: str | None) -> Future:
+        """Submit `task`; `lineage` names the submission whose attempts it continues.
+
+        Returns a plain future that completes once the run's result is already here: the
+        result is fetched on the client's event loop as soon as Dask reports the run done,
+        many at a time, so the supervisor never waits on a round trip to a worker.
+        """
+        client = self._ensure_started(task)
+        key = f"{task.run_id}-{self._token}-{next(self._keys)}"
+        packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+        run = client.submit(run_on_worker, packed, task.run_id, lineage or key, key=key, pure=False)
+        outcome: Future = Future()
+        self._runs[outcome] = (run, lineage or key)
+        run.add_done_callback(lambda done: client.loop.add_callback(_fetch, done, outcome))
+        return outcome
+
+    def collect(self, task: Task, future: Future) -> RunResult | Any:
+        self._inflight.discard(future)
+        run, self._current_lineage = self._runs.pop(future)
+        outcome = future.result()
+        if isinstance(outcome, RunResult):
+            self._depth.observe(outcome.runtime_sec)
+            return outcome
+        if run.cancelled():
+            return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
+        try:
+            return run.result()
+        except Exception as exc:  # the engine failed to run or return the task
+            return self.engine_failure(task, exc)
+
+    def engine_failure(self, task: Task, exc: BaseException) -> RunResult | Any:
+        from distributed.scheduler import KilledWorker
+
+        if not isinstance(exc, KilledWorker):
+            return super().engine_failure(task, exc)
+        lineage = self._current_lineage
+        starts = interrupted_starts(task.run_dir, lineage)
+        if starts < self.config.crash_attempts:
+            # Dask also blamed deaths that happened while this run only waited on the worker
+            return self.submit_again(task, lineage)
+        return RunResult(
+            run_id=task.run_id,
+            status=Status.CRASHED,
+            error=f"its worker died {starts} times while running it "
+            "(segfault, kill -9, out of memory, or its batch job ended)",
+        )
+
+    def submit_again(self, task: Task, lineage: str) -> Future:
+        future = self._send(task, lineage)
+        self._inflight.add(future)
+        return future
+
+    def _executing(self) -> set[str]:
+        """Keys of the runs executing on a worker now (Dask hands runs to workers early, so
+        a run a worker holds may still be waiting there)."""
+        if self._started is None:
+            return set()
+        per_worker = self._started.client.run(executing_keys)
+        return {key for keys in per_worker.values() for key in keys}
+
+    def is_running(self, future: Future) -> bool:
+        return self._runs[future][0].key in self._executing()
+
+    def cancel(self, future: Future) -> bool:
+        """Cancel a run that has not started; True if it will not be recorded. (Dask cannot
+        stop a started run: one that starts in the instant between the check and the cancel
+        runs to its end on the worker, and its result is dropped.)"""
+        run = self._runs[future][0]
+        if future.done() or run.key in self._executing():
+            return False
+        run.cancel()
+        return True
+
+    def cancel_all(self) -> None:
+        """Withdraw every run that has not started (runs in progress go on)."""
+        if self._started is None:
+            return
+        executing = self._executing()
+        runs = [self._runs[f][0] for f in self._inflight if not f.done()]
+        waiting = [run for run in runs if run.key not in executing]
+        if waiting:
+            self._started.client.cancel(waiting)
+
+    def close(self) -> None:
+        """Shut the cluster down (batch jobs are cancelled); leave a foreign scheduler up."""
+        started, self._started = self._started, None
+        if started is None:
+            return
+        if self._keeper is not None:
+            self._keeper.stop()
+            self._keeper = None
+        started.client.close()
+        if started.cluster is not None:
+            started.cluster.close()
+
+    def abort(self) -> None:
+        """Cancel every run and shut down; closing the cluster stops the running ones."""
+        if self._started is not None and self._inflight:
+            runs = [self._runs[f][0] for f in self._inflight if f in self._runs]
+            self._started.client.cancel(runs, force=True)
+        self.close()
+
+    def describe(self) -> str:
+        if self.config.scheduler_address is not None:
+            where = f"the scheduler at {self.config.scheduler_address}"
+        elif self.config.jobqueue_class() is not None:
+            scaling = (
+                f"{self.config.scale_n_jobs_min}-{self.config.scale_n_jobs_max} jobs (adaptive)"
+                if self.config.scale_n_jobs_min
+                else f"{self.config.scale_n_jobs or 1} jobs"
+            )
+            where = f"a {self.config.jobqueue_class()} of {scaling}"
+        else:
+            where = "a LocalCluster"
+        return f"DaskExecutor on {where}, {self._target} worker threads"
+
+
+def _worker_log_dir(run_dir: str) -> str:
+    """Batch-job worker logs go beside the campaign's own logs (base_run_dir/logs) when the
+    run sits in a campaign's data folder, else into ./dask-worker-logs."""
+    data = os.path.dirname(os.path.abspath(run_dir))
+    if os.path.basename(data) == "data":
+        return os.path.join(os.path.dirname(data), "logs", WORKER_LOGS)
+    return os.path.abspath(WORKER_LOGS)
+
+
+async def _fetch(run: Any, outcome: Future) -> None:
+    """On the client's loop: complete `outcome` with the finished run's RunResult, or with
+    the Dask future itself when it failed or was cancelled (collect() then asks it why)."""
+    if run.status == "finished":
+        try:
+            outcome.set_result(await run.client.gather(run, asynchronous=True))
+            return
+        except Exception:  # lost with its worker meanwhile: Dask recomputes it
+            pass
+    outcome.set_result(run)

@@ -1,0 +1,92 @@
+"""DaskExecutor on a real 2-worker LocalCluster: runner reuse, failures, worker deaths,
+cancelling, and results through the completion stream."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import es_test_plugins
+import pytest
+
+from enchanted_surrogates.executors.completion import CompletionStream
+from enchanted_surrogates.executors.dask import DaskExecutor
+from enchanted_surrogates.executors.driver import RunDriver
+from enchanted_surrogates.status import Status
+from enchanted_surrogates.task import make_task
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def executor():
+    dask_executor = DaskExecutor(LocalCluster_config={"n_workers": 2}, crash_attempts=2)
+    yield dask_executor
+    dask_executor.close()
+
+
+def _run_all(executor, runner, xs, tmp_path, **kwargs):
+    stream = CompletionStream()
+    for i, x in enumerate(xs):
+        stream.submit(executor, make_task(runner, {"x": x}, tmp_path / f"run{i}", **kwargs))
+    results = {}
+    while len(stream):
+        task, result = stream.next()
+        results[task.run_id] = result
+    return results
+
+
+def test_runner_is_built_once_per_worker_and_results_come_back(executor, tmp_path):
+    results = _run_all(executor, es_test_plugins.PidRunner, range(40), tmp_path)
+    assert len(results) == 40
+    assert all(r.status is Status.SUCCESS for r in results.values())
+    outputs = [r.outputs for r in results.values()]
+    assert {o["builds"] for o in outputs} == {1}
+    assert 1 <= len({o["pid"] for o in outputs}) <= 2
+    assert executor.worker_slots() == 2
+
+
+def test_a_run_that_keeps_killing_its_worker_is_crashed_and_the_rest_succeed(executor, tmp_path):
+    results = _run_all(
+        executor, es_test_plugins.CrashRunner, [0.0, 1.0, 2.0], tmp_path, crash_at=0.0
+    )
+    assert results["run0"].status is Status.CRASHED
+    assert "died 2 times" in results["run0"].error
+    assert results["run1"].status is Status.SUCCESS and results["run2"].outputs["output"] == 2.0
+
+
+def test_a_time_limit_is_enforced_on_a_dask_worker(executor, tmp_path):
+    task = make_task(es_test_plugins.HangRunner, {"x": 1.0}, tmp_path / "hang")
+    stream = CompletionStream()
+    stream.submit(executor, replace(task, runner=replace(task.runner, timeout=1.0)))
+    _, result = stream.next()
+    assert result.status is Status.TIMEOUT
+
+
+def test_queued_runs_can_be_cancelled_and_running_ones_are_not(executor, tmp_path):
+    with RunDriver(executor) as driver:
+        for i in range(6):
+            task = make_task(es_test_plugins.SleepRunner, {"sleep": 1.0}, tmp_path / f"s{i}")
+            driver.submit(task)
+        while "RUNNING" not in driver.poll().values():
+            pass  # each poll asks the workers what they execute
+        running = [h for h, s in driver.poll().items() if s == "RUNNING"]
+        assert not driver.cancel(running[0])
+        assert driver.cancel("s5", reason="not needed")
+        results = driver.wait()
+    assert results["s5"].status is Status.CANCELLED and results["s5"].error == "not needed"
+    assert results[running[0]].status is Status.SUCCESS
+
+
+def test_an_existing_scheduler_is_used_and_left_running(tmp_path):
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        executor = DaskExecutor(scheduler_address=cluster.scheduler_address)
+        try:
+            results = _run_all(executor, es_test_plugins.PidRunner, range(6), tmp_path)
+            assert executor.worker_slots() == 2
+        finally:
+            executor.close()
+        assert all(r.status is Status.SUCCESS for r in results.values())
+        with Client(cluster) as client:
+            assert len(client.nthreads()) == 2
