@@ -11,6 +11,8 @@ TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "local": ("local.yaml", ()),
     "nested": ("nested.yaml", ()),
     "command": ("command.yaml", ("input.nml.j2", "my_code.py")),
+    "dask": ("dask.yaml", ()),
+    "slurm": ("slurm.yaml", ()),
 }
 
 

@@ -14,7 +14,8 @@ from enchanted_surrogates.init_project import TEMPLATES
 
 pytestmark = pytest.mark.integration
 
-RUNS_HERE = {"local", "nested", "command"}
+# slurm is validated here; test_slurm.py runs campaigns on a real SLURM cluster
+RUNS_HERE = {"local", "nested", "command", "dask"}
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))
