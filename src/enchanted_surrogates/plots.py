@@ -54,7 +54,7 @@ def journal_facts(base: Path) -> tuple[list[str], list[tuple[float, bool]], list
             parameters.update(dict.fromkeys(event["point"]))
         elif kind in ("finished", "failed") and event.get("final"):
             finished.append((event["t"], kind == "finished"))
-        elif kind == "model_quality":
+        elif kind == "sampler_history":
             quality.append(event)
     return list(parameters), finished, quality
 
@@ -146,23 +146,29 @@ def _progress(finished: list[tuple[float, bool]], path: Path, plt) -> Path | Non
     return _save(fig, path, plt)
 
 
+NOT_METRICS = {"event", "t", "level", "results", "successes", "failed", "n_next"}
+
+
 def _model_quality(quality: list[dict], path: Path, plt) -> Path | None:
-    """One line per metric the adaptive sampler reported, against the runs it had."""
+    """Each number an adaptive sampler reported per fit (e.g. `rmse_next`, the error of
+    the model on the results that came next), against the results it had been told."""
     series: dict[str, tuple[list[float], list[float]]] = {}
     for event in quality:
-        runs = float(event.get("runs", len(series)))
-        for key, value in (event.get("metrics") or {}).items():
-            if isinstance(value, (int, float)):
-                xs, ys = series.setdefault(key, ([], []))
-                xs.append(runs)
+        told = float(event.get("results", 0))
+        for key, value in event.items():
+            if key not in NOT_METRICS and isinstance(value, (int, float)):
+                if isinstance(value, bool):
+                    continue
+                xs, ys = series.setdefault(f"level {event.get('level', 0)}: {key}", ([], []))
+                xs.append(told)
                 ys.append(float(value))
     if not series:
         return None
     fig, ax = plt.subplots(figsize=(7, 4))
     for key, (xs, ys) in series.items():
         ax.plot(xs, ys, marker=".", label=key)
-    ax.set_xlabel("runs told to the sampler")
-    ax.set_title("model quality")
+    ax.set_xlabel("results told to the sampler")
+    ax.set_title("adaptive sampler: model quality")
     ax.legend()
     return _save(fig, path, plt)
 
