@@ -67,7 +67,7 @@ class ActiveLearningSampler(AdaptiveSampler):
     def _choose(self, n: int, rng: np.random.Generator) -> list[np.ndarray]:
         x, y = self.xy
         pool = Pool(self._candidates(rng), x, y, self.model, rng)
-        scores = initial_scores(self.strategy, pool, self._distances(pool.candidates, x))
+        scores = initial_scores(self.strategy, pool, lambda: self._distances(pool.candidates, x))
         avoid = self._avoid()
         nearest = (
             self._distances(pool.candidates, avoid).min(axis=1)

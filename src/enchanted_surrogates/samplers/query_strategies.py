@@ -19,6 +19,7 @@ sampling", Information Sciences 474 (2019).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,8 +43,8 @@ class Pool:
         self.mean, self.std = self.model.predict(self.candidates)
 
 
-def initial_scores(strategy: str, pool: Pool, distances: np.ndarray) -> np.ndarray:
-    """Scores of every candidate; `distances` is candidates x known points (unit cube)."""
+def initial_scores(strategy: str, pool: Pool, distances: Callable[[], np.ndarray]) -> np.ndarray:
+    """Scores of every candidate; `distances()` gives candidates x known points."""
     if strategy == "variance":
         return pool.std.copy()
     if strategy == "alc":
@@ -53,10 +54,10 @@ def initial_scores(strategy: str, pool: Pool, distances: np.ndarray) -> np.ndarr
         return pool.model.committee_spread(pool.candidates, pool.rng)
     output_gap = np.abs(pool.mean[:, None] - pool.y[None, :])
     if strategy == "gsx":
-        return distances.min(axis=1)
+        return distances().min(axis=1)
     if strategy == "gsy":
         return output_gap.min(axis=1)
-    return (distances * output_gap).min(axis=1)
+    return (distances() * output_gap).min(axis=1)
 
 
 def after_pick(

@@ -48,10 +48,11 @@ class Surrogate:
             ).fit(self._x, self._y)
             return
         if full or self._model is None:
+            # later full fits start from the last kernel: one restart is then enough
             model = GaussianProcessRegressor(
-                kernel=_default_kernel(self.dimensions),
+                kernel=self._model.kernel_ if self._model else _default_kernel(self.dimensions),
                 normalize_y=True,
-                n_restarts_optimizer=2,
+                n_restarts_optimizer=1 if self._model else 2,
                 random_state=self.seed,
             )
         else:

@@ -261,15 +261,16 @@ class LevelRunner:
             self.sampler.register_future(pd.DataFrame(rows))
 
     def _record_model_history(self) -> None:
-        """Journal and log the model-quality entries an adaptive sampler added (for plots).
-
-        The sampler only keeps them in `history`; the supervisor stays the one writer."""
+        """Journal the model-quality entries an adaptive sampler added (for plots); log the
+        full refits. The sampler only keeps them in `history`: the supervisor stays the one
+        writer."""
         history = getattr(self.sampler, "history", None)
         if not isinstance(history, list):
             return
         for entry in history[self._history_seen :]:
             self.recorder.journal.append("sampler_history", level=self.level.index, **entry)
-            log.info(
+            log.log(
+                logging.INFO if entry.get("fit") == "full" else logging.DEBUG,
                 "level %d sampler model: %s",
                 self.level.index,
                 ", ".join(f"{key}={_short(value)}" for key, value in entry.items()),
@@ -361,8 +362,15 @@ class LevelRunner:
     def _run_async(self) -> None:
         learns = getattr(self.sampler, "learns_from_results", False)
         first = self.executors[0]
+        # A sampler that prefers async gets one point queued per worker: it chooses the
+        # next point while the workers run, so a slow ask (a model refit) idles nobody,
+        # at the price of choosing with the results of the last `workers` runs missing.
+        lookahead = getattr(self.sampler, "prefers_async", False)
         while True:
-            free = first.capacity(eager=not learns)
+            if lookahead:
+                free = max(0, 2 * first.worker_slots() - first.inflight)
+            else:
+                free = first.capacity(eager=not learns)
             if free > 0:
                 free -= self._start_backlog(free)
             if free > 0 and self._remaining() > 0:
