@@ -94,10 +94,12 @@ class BayesianOptimizationSampler(AdaptiveSampler):
                 if fantasy_x
                 else self.model
             )
+            # a believed value counts as observed: it may be the new incumbent
+            incumbent = min([best, *(self.sign * v for v in fantasy_y)])
             if rng.random() < self.random_fraction:
                 pick = candidates[rng.integers(len(candidates))]
             else:
-                pick = self._maximise(model, candidates, best)
+                pick = self._maximise(model, candidates, incumbent)
             chosen.append(pick)
             fantasy_x.append(pick)
             fantasy_y.append(self._lie(model, pick))
