@@ -17,6 +17,7 @@ from enchanted_surrogates.samplers.adaptive import (
 from enchanted_surrogates.samplers.surrogate_models import Surrogate
 
 BATCH_STRATEGIES = ("kriging_believer", "constant_liar")
+_SAME_POINT = 1e-6  # unit-cube distance below which two points count as one
 
 
 class BayesianOptimizationSampler(AdaptiveSampler):
@@ -99,14 +100,18 @@ class BayesianOptimizationSampler(AdaptiveSampler):
             if rng.random() < self.random_fraction:
                 pick = candidates[rng.integers(len(candidates))]
             else:
-                pick = self._maximise(model, candidates, incumbent)
+                known = np.array([*self._x, *self._failed, *fantasy_x])
+                pick = self._maximise(model, candidates, incumbent, known)
             chosen.append(pick)
             fantasy_x.append(pick)
             fantasy_y.append(self._lie(model, pick))
         return chosen
 
-    def _maximise(self, model: Surrogate, candidates: np.ndarray, best: float) -> np.ndarray:
-        """The candidate with the best acquisition, polished by a local optimiser."""
+    def _maximise(
+        self, model: Surrogate, candidates: np.ndarray, best: float, known: np.ndarray
+    ) -> np.ndarray:
+        """The candidate with the best acquisition, polished by a local optimiser; never a
+        point already asked (on a boundary optimum the optimiser would return it again)."""
 
         def score(units: np.ndarray) -> np.ndarray:
             mean, std = model.predict(units)
@@ -123,8 +128,11 @@ class BayesianOptimizationSampler(AdaptiveSampler):
             bounds=bounds,
             options={"maxiter": 50},
         )
+        polished = np.clip(found.x, 0.0, 1.0)
         better = found.success and -found.fun > score(start[None, :])[0]
-        return np.clip(found.x, 0.0, 1.0) if better else start
+        if better and self._distances(polished[None, :], known).min() > _SAME_POINT:
+            return polished
+        return start
 
     def _lie(self, model: Surrogate, unit: np.ndarray) -> float:
         """The value a pending point is assumed to have, until its result arrives."""
