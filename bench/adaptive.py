@@ -1,7 +1,8 @@
 """Adaptive sampling vs random and space-filling designs, measured with real campaigns.
 
     python bench/adaptive.py [--part al|bo|async|all] [--seeds 5] [--dir /dev/shm]
-                             [--plot docs/adaptive-bench.png] [--functions dg2,friedman5]
+                             [--functions dg2,friedman5] [--strategies alc,variance,...]
+                             [--json results.json] [--plot docs/adaptive-bench.png]
 
 * al: every method runs a 200-point campaign (`enchanted_surrogates.run`, local executor,
   2 workers) per seed; a Gaussian process (the active-learning sampler's own model type,
@@ -121,7 +122,7 @@ def part_al(args, results: dict) -> None:
             **BASELINES,
             **{
                 f"al:{s}": {"type": "ActiveLearningSampler", "query_strategy": s}
-                for s in STRATEGIES
+                for s in args.strategies.split(",")
             },
         }
         curves: dict[str, list[list[float]]] = {}
@@ -209,9 +210,14 @@ def part_bo(args, results: dict) -> None:
             flush=True,
         )
     results["bo"] = {"optimum": optimum, "argmax": where, "methods": table}
-    print("\n| method | best after 10 | 20 | 30 | 50 | 100 | runs to within 1% (per seed) | mean |")
+    report_bo(results["bo"])
+
+
+def report_bo(data: dict) -> None:
+    print(f"\ndg2 maximum {data['optimum']:.6f}; within 1%: >= {0.99 * data['optimum']:.6f}")
+    print("| method | best after 10 | 20 | 30 | 50 | 100 | runs to within 1% (per seed) | mean |")
     print("| --- " * 8 + "|")
-    for name, row in table.items():
+    for name, row in data["methods"].items():
         counts = row["runs_within_1pct"]
         mean = f"{np.mean(counts):.0f}" if None not in counts else "n/a"
         print(
@@ -232,21 +238,32 @@ def busy_fraction(df, base: Path, workers: int) -> tuple[float, float]:
 def part_async(args, results: dict) -> None:
     runner = {"type": "ExampleRunner", "sleep_sec": [0.05, 0.5]}
     sampler = {"type": "ActiveLearningSampler", "budget": args.async_budget, "seed": 0}
+    reference = {"type": "RandomSampler", "budget": args.async_budget, "seed": 0}
     out = {}
-    for mode, extra in (("async", {}), ("batch", {"batch_size": 4}), ("batch", {"batch_size": 2})):
+    for label, chosen, mode in (
+        ("async, active learning", sampler, "async"),
+        ("batch, active learning (batch_size 4)", {**sampler, "batch_size": 4}, "batch"),
+        ("batch, active learning (batch_size 2)", {**sampler, "batch_size": 2}, "batch"),
+        ("async, RandomSampler (reference: no model)", reference, "async"),
+    ):
         start = time.perf_counter()
-        df, base = campaign(args.dir, "dg2", {**sampler, **extra}, runner=runner, mode=mode)
+        df, base = campaign(args.dir, "dg2", chosen, runner=runner, mode=mode)
         wall = time.perf_counter() - start
         fraction, span = busy_fraction(df, base, 2)
         shutil.rmtree(base)
-        label = mode + (f" (batch_size {extra['batch_size']})" if extra else "")
         out[label] = {"busy_fraction": fraction, "run_phase_sec": span, "wall_sec": wall}
-        print(
-            f"{label}: busy {fraction:.1%} of the run phase ({span:.1f} s; "
-            f"campaign wall {wall:.1f} s)",
-            flush=True,
-        )
     results["async"] = out
+    report_async(out)
+
+
+def report_async(data: dict) -> None:
+    print("\n| mode | workers busy (run phase) | run phase | campaign wall |")
+    print("| --- | --- | --- | --- |")
+    for label, row in data.items():
+        print(
+            f"| {label} | {row['busy_fraction']:.1%} | {row['run_phase_sec']:.1f} s "
+            f"| {row['wall_sec']:.1f} s |"
+        )
 
 
 def plot(results: dict, path: str) -> None:
@@ -290,16 +307,32 @@ def main() -> int:
     parser.add_argument("--part", default="all", choices=["al", "bo", "async", "all"])
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--functions", default="dg2,friedman5")
+    parser.add_argument("--strategies", default=",".join(STRATEGIES))
     parser.add_argument("--async-budget", type=int, default=80)
     parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
     parser.add_argument("--json", default=None, help="write the raw figures here")
     parser.add_argument("--plot", default=None, help="write a PNG here (needs matplotlib)")
+    parser.add_argument(
+        "--load", nargs="+", help="report and plot earlier --json files instead of running"
+    )
     args = parser.parse_args()
     threadpool_limits(1)  # the surrogate fits are small; BLAS threads only contend
     results: dict = {}
-    parts = ["al", "bo", "async"] if args.part == "all" else [args.part]
-    for part in parts:
-        {"al": part_al, "bo": part_bo, "async": part_async}[part](args, results)
+    if args.load:
+        for path in args.load:
+            loaded = json.loads(Path(path).read_text())
+            results.setdefault("al", {}).update(loaded.pop("al", {}))
+            results.update(loaded)
+        for function, data in results.get("al", {}).items():
+            report_al(function, data)
+        if "bo" in results:
+            report_bo(results["bo"])
+        if "async" in results:
+            report_async(results["async"])
+    else:
+        parts = ["al", "bo", "async"] if args.part == "all" else [args.part]
+        for part in parts:
+            {"al": part_al, "bo": part_bo, "async": part_async}[part](args, results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if args.plot:
