@@ -305,7 +305,7 @@ def plot(results: dict, path: str) -> None:
         bo = results["bo"]
         for name, row in bo["methods"].items():
             ax.plot([10, 20, 30, 50, 100], row["best_at"], "o-", label=name)
-        ax.axhline(0.99 * bo["optimum"], color="grey", lw=0.8, label="1% of the maximum")
+        ax.axhline(0.99 * bo["optimum"], color="grey", lw=0.8, label="within 1% of the maximum")
         ax.set(xlabel="runs", ylabel="best value found", title="dg2: maximisation, mean of seeds")
         ax.legend(fontsize=7)
     fig.tight_layout()
