@@ -339,7 +339,9 @@ def main() -> int:
     if args.load:
         for path in args.load:
             loaded = json.loads(Path(path).read_text())
-            results.setdefault("al", {}).update(loaded.pop("al", {}))
+            for function, data in loaded.pop("al", {}).items():
+                merged = results.setdefault("al", {}).setdefault(function, data)
+                merged["curves"].update(data["curves"])  # later files add methods
             results.update(loaded)
         for function, data in results.get("al", {}).items():
             report_al(function, data)
