@@ -54,9 +54,7 @@ def finished(base) -> int:
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLERS))
-def test_kill_9_after_the_model_took_over_then_resume_ends_with_the_budget(
-    tmp_path, cli_env, kind
-):
+def test_kill_9_after_the_model_took_over_then_resume_ends_with_the_budget(tmp_path, cli_env, kind):
     base = tmp_path / "camp"
     path = write_config(tmp_path / "c.yaml", config(base, SAMPLERS[kind], sleep=0.15))
     process = start(path, cli_env)
