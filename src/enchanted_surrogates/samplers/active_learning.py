@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
+from enchanted_surrogates.samplers import skactiveml_strategies
 from enchanted_surrogates.samplers.adaptive import (
     AdaptiveSampler,
     AdaptiveSamplerConfig,
@@ -35,14 +36,20 @@ class ActiveLearningSampler(AdaptiveSampler):
         query_strategy: str | None = Field(
             None,
             description=f"how to score candidates: {', '.join(STRATEGIES)} "
-            "(default: alc with a gp model, variance with an ensemble)",
+            "(default: alc with a gp model, variance with an ensemble), or "
+            "skactiveml:GreedySamplingTarget / skactiveml:ExpectedModelChangeMaximization "
+            "when scikit-activeml is installed",
         )
         committee_size: PositiveInt = Field(5, description="bootstrap models in the qbc committee")
 
         @field_validator("query_strategy")
         @classmethod
         def _known_strategy(cls, value: str | None) -> str | None:
-            return None if value is None else check_choice("query_strategy", value, STRATEGIES)
+            if value is None:
+                return None
+            if value.startswith(skactiveml_strategies.PREFIX):
+                return skactiveml_strategies.check(value)
+            return check_choice("query_strategy", value, STRATEGIES)
 
         @model_validator(mode="after")
         def _strategy_fits_model(self) -> ActiveLearningSampler.Config:
@@ -67,7 +74,14 @@ class ActiveLearningSampler(AdaptiveSampler):
     def _choose(self, n: int, rng: np.random.Generator) -> list[np.ndarray]:
         x, y = self.xy
         pool = Pool(self._candidates(rng), x, y, self.model, rng)
-        scores = initial_scores(self.strategy, pool, lambda: self._distances(pool.candidates, x))
+        if self.strategy.startswith(skactiveml_strategies.PREFIX):
+            scores = skactiveml_strategies.scores(
+                self.strategy, self.model, x, y, pool.candidates, self.seed
+            )
+        else:
+            scores = initial_scores(
+                self.strategy, pool, lambda: self._distances(pool.candidates, x)
+            )
         avoid = self._avoid()
         nearest = (
             self._distances(pool.candidates, avoid).min(axis=1)

@@ -65,7 +65,7 @@ def after_pick(
 ) -> np.ndarray:
     """Scores once candidate `picked` counts as known; `distance` is each candidate's
     distance to it. Model-based scores are left alone: the batch penalty spreads them."""
-    if strategy in ("variance", "alc", "qbc"):
+    if strategy not in ("gsx", "gsy", "igs"):
         return scores
     gap = np.abs(pool.mean - pool.mean[picked])
     if strategy == "gsx":

@@ -109,6 +109,15 @@ class Surrogate:
         other.fit(np.vstack([self._x, x]), np.concatenate([self._y, y]), full=False)
         return other
 
+    def estimator(self) -> GaussianProcessRegressor | ExtraTreesRegressor:
+        """An unfitted scikit-learn estimator with the current hyperparameters."""
+        if self.kind == "ensemble":
+            return ExtraTreesRegressor(n_estimators=64, min_samples_leaf=2, random_state=self.seed)
+        assert isinstance(self._model, GaussianProcessRegressor)
+        return GaussianProcessRegressor(
+            kernel=self._model.kernel_, normalize_y=True, optimizer=None
+        )
+
     def describe(self) -> str:
         """The fitted kernel (GP) or the ensemble's size, for the history."""
         if isinstance(self._model, GaussianProcessRegressor):

@@ -1,6 +1,7 @@
 """ActiveLearningSampler: seeded, budget-true, spreads batches, avoids failures, learns."""
 
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -144,3 +145,20 @@ def test_ensemble_model_learns_too():
     sampler = make(model="ensemble", budget=30)
     drive(sampler, step)
     assert sampler.strategy == "variance" and sampler.history
+
+
+@pytest.mark.parametrize(
+    "strategy", ["skactiveml:GreedySamplingTarget", "skactiveml:ExpectedModelChangeMaximization"]
+)
+def test_scikit_activeml_strategies_when_installed(strategy):
+    pytest.importorskip("skactiveml")
+    first = drive(make(query_strategy=strategy, budget=20), step)
+    assert len(first) == 20 and drive(make(query_strategy=strategy, budget=20), step) == first
+
+
+def test_scikit_activeml_missing_is_a_config_error_naming_the_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "skactiveml.pool", None)  # import now fails
+    with pytest.raises(ValidationError, match="needs the optional package scikit-activeml"):
+        make(query_strategy="skactiveml:GreedySamplingTarget")
+    with pytest.raises(ValidationError, match="did you mean 'GreedySamplingTarget'"):
+        make(query_strategy="skactiveml:GreedySampling")
