@@ -158,6 +158,23 @@ CASES = [
         n_lines=2,
     ),
     Case(
+        "unknown-query-strategy",
+        put(
+            "samplers",
+            "s1",
+            value={
+                "type": "ActiveLearningSampler",
+                "parameters": ["x", "y"],
+                "bounds": [[0.0, 1.0], [0.0, 1.0]],
+                "budget": 4,
+                "query_strategy": "max_variance",
+            },
+        ),
+        (("samplers.s1.query_strategy", "unknown query strategy 'max_variance'; did you mean"),),
+        line_of=r"^\s+query_strategy:",
+        n_lines=1,
+    ),
+    Case(
         "bounds-length-mismatch",
         put("samplers", "s1", "bounds", value=[[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]]),
         (("samplers.s1.bounds", "2 parameters but 3 bounds"),),

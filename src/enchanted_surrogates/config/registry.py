@@ -27,6 +27,10 @@ BUILTINS: dict[str, dict[str, str]] = {
         "LatinHypercubeSampler": "enchanted_surrogates.samplers.latin_hypercube:"
         "LatinHypercubeSampler",
         "SobolSequenceSampler": "enchanted_surrogates.samplers.sobol:SobolSequenceSampler",
+        "ActiveLearningSampler": "enchanted_surrogates.samplers.active_learning:"
+        "ActiveLearningSampler",
+        "BayesianOptimizationSampler": "enchanted_surrogates.samplers.bayesian_optimization:"
+        "BayesianOptimizationSampler",
     },
     "runners": {
         "ExampleRunner": "enchanted_surrogates.runners.example_runner:ExampleRunner",

@@ -74,11 +74,15 @@ class Sampler:
 
     New samplers implement `propose(n)`; adaptive ones also override `tell` and set
     `learns_from_results = True` (the supervisor then defaults to batch mode or feeds them
-    results as they arrive). The base class keeps `budget`, `submitted` and `has_budget`.
+    results as they arrive). An adaptive sampler that is cheap to tell one result at a
+    time and to ask for any number of points sets `prefers_async = True` too: `auto` mode
+    then keeps the workers busy instead of waiting for whole batches. The base class keeps
+    `budget`, `submitted` and `has_budget`.
     """
 
     Config: ClassVar[type[BaseModel] | None] = None
     learns_from_results: ClassVar[bool] = False
+    prefers_async: ClassVar[bool] = False
 
     _budget: int = 100
     _submitted: int = 0

@@ -65,9 +65,12 @@ def restore_sampler(sampler: Any, points: list[dict], results: list[dict]) -> No
 
 
 def resolve_mode(level: LevelSpec, sampler: Any) -> str:
-    """`auto` means async unless the sampler learns from results (or predates ask/tell)."""
+    """`auto` means async unless the sampler learns from results (or predates ask/tell) and
+    does not say it prefers async (as the built-in adaptive samplers do)."""
     if level.mode != "auto":
         return level.mode
+    if getattr(sampler, "prefers_async", False):
+        return "async"
     learns = getattr(sampler, "learns_from_results", False) or is_legacy(sampler)
     return "batch" if learns else "async"
 
@@ -145,6 +148,8 @@ class LevelRunner:
         self.rows_ended = len(history.ended)
         self._open_by_parent: Counter[int] = Counter()
         self._released: set[int] = set()
+        # entries made while restoring belong to a refit the journal already explains
+        self._history_seen = len(getattr(sampler, "history", None) or [])
 
     @property
     def planned_chains(self) -> int:
@@ -246,6 +251,7 @@ class LevelRunner:
             points = self.sampler.ask(n)
         else:
             points = self.sampler.get_next_samples()
+        self._record_model_history()
         return list(points)[: self._remaining()]
 
     def _tell(self, rows: list[dict]) -> None:
@@ -255,6 +261,23 @@ class LevelRunner:
             import pandas as pd
 
             self.sampler.register_future(pd.DataFrame(rows))
+
+    def _record_model_history(self) -> None:
+        """Journal the model-quality entries an adaptive sampler added (for plots); log the
+        full refits. The sampler only keeps them in `history`: the supervisor stays the one
+        writer."""
+        history = getattr(self.sampler, "history", None)
+        if not isinstance(history, list):
+            return
+        for entry in history[self._history_seen :]:
+            self.recorder.journal.append("sampler_history", level=self.level.index, **entry)
+            log.log(
+                logging.INFO if entry.get("fit") == "full" else logging.DEBUG,
+                "level %d sampler model: %s",
+                self.level.index,
+                ", ".join(f"{key}={_short(value)}" for key, value in entry.items()),
+            )
+        self._history_seen = len(history)
 
     # --- chains -----------------------------------------------------------------------
     def _start(self, points: list[dict]) -> None:
@@ -341,8 +364,15 @@ class LevelRunner:
     def _run_async(self) -> None:
         learns = getattr(self.sampler, "learns_from_results", False)
         first = self.executors[0]
+        # A sampler that prefers async gets one point queued per worker: it chooses the
+        # next point while the workers run, so a slow ask (a model refit) idles nobody,
+        # at the price of choosing with the results of the last `workers` runs missing.
+        lookahead = getattr(self.sampler, "prefers_async", False)
         while True:
-            free = first.capacity(eager=not learns)
+            if lookahead:
+                free = max(0, 2 * first.worker_slots() - first.inflight)
+            else:
+                free = first.capacity(eager=not learns)
             if free > 0:
                 free -= self._start_backlog(free)
             if free > 0 and self._remaining() > 0:
@@ -382,3 +412,7 @@ class LevelRunner:
     def cancel(self) -> None:
         for executor in self.executors:
             executor.cancel_all()
+
+
+def _short(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
