@@ -13,6 +13,7 @@ TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
     "command": ("command.yaml", ("input.nml.j2", "my_code.py")),
     "dask": ("dask.yaml", ()),
     "slurm": ("slurm.yaml", ()),
+    "active": ("active.yaml", ()),
 }
 
 

@@ -15,7 +15,7 @@ from enchanted_surrogates.init_project import TEMPLATES
 pytestmark = pytest.mark.integration
 
 # slurm is validated here; test_slurm.py runs campaigns on a real SLURM cluster
-RUNS_HERE = {"local", "nested", "command", "dask"}
+RUNS_HERE = {"local", "nested", "command", "dask", "active"}
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES))
@@ -33,6 +33,10 @@ def test_each_template_validates_and_the_local_ones_run(template, tmp_path, ench
         base = tmp_path / config["supervisor"]["base_run_dir"]
         rows = pd.read_csv(base / "enchanted_dataset.csv")
         assert len(rows) > 0 and rows["success"].all()
+        if template == "active":  # the model-quality history is plotted
+            done = enchanted("plot", base, cwd=tmp_path, timeout=300)
+            assert done.returncode == 0, done.stderr
+            assert (base / "plots" / "model_quality.png").stat().st_size > 10_000
 
 
 def test_init_never_overwrites_without_force(tmp_path, enchanted):
