@@ -24,13 +24,16 @@ def cli_env() -> dict[str, str]:
 
 @pytest.fixture
 def enchanted(cli_env):
-    """Run `python -m enchanted_surrogates ARGS...` for real; return the CompletedProcess."""
+    """Run `python -m enchanted_surrogates ARGS...` for real; return the CompletedProcess.
+    `env` adds variables to the environment the command sees."""
 
-    def call(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    def call(
+        *args: str, cwd: Path, timeout: float = 120, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "enchanted_surrogates", *map(str, args)],
             cwd=cwd,
-            env=cli_env,
+            env={**cli_env, **(env or {})},
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -38,3 +41,20 @@ def enchanted(cli_env):
         )
 
     return call
+
+
+@pytest.fixture
+def start_campaign(cli_env):
+    """Start `enchanted run CONFIG` in the background (output discarded); return the Popen."""
+
+    def start(config: Path, cwd: Path) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-m", "enchanted_surrogates", "run", str(config)],
+            cwd=cwd,
+            env=cli_env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    return start

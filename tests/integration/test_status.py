@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
@@ -54,17 +52,10 @@ def _wait_for_rows(journal, n: int, proc) -> None:
     raise AssertionError("the campaign did not get going")
 
 
-def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, cli_env):
+def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, start_campaign):
     base = tmp_path / "run"
     path = write_config(tmp_path / "c.yaml", _sleepy(base, 40, sleep=0.3))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_campaign(path, tmp_path)
     try:
         _wait_for_rows(base / "journal.jsonl", 4, proc)
         refused = enchanted("rebuild", base, cwd=tmp_path)  # it would race the writer
@@ -87,7 +78,7 @@ def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, c
     assert status["driver_pid"] is None
 
 
-def test_status_names_failures_and_a_killed_campaign(tmp_path, enchanted, cli_env):
+def test_status_names_failures_and_a_killed_campaign(tmp_path, enchanted, start_campaign):
     base = tmp_path / "run"
     path = write_config(tmp_path / "c.yaml", _sleepy(base, 30, fail=True))
     assert enchanted("run", path, cwd=tmp_path).returncode == 0
@@ -99,14 +90,7 @@ def test_status_names_failures_and_a_killed_campaign(tmp_path, enchanted, cli_en
 
     killed = tmp_path / "killed"
     path = write_config(tmp_path / "k.yaml", _sleepy(killed, 40))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_campaign(path, tmp_path)
     _wait_for_rows(killed / "journal.jsonl", 2, proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

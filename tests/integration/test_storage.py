@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -155,9 +153,7 @@ def test_children_of_failed_parents_read_their_files_with_include(tmp_path, ench
     assert list((base / "data").iterdir()) == []
 
 
-def test_local_storage_runs_on_the_local_disk_and_moves_only_its_own_runs(
-    tmp_path, enchanted, cli_env
-):
+def test_local_storage_runs_on_the_local_disk_and_moves_only_its_own_runs(tmp_path, enchanted):
     local = tmp_path / "node-local"
     local.mkdir()
     (local / "someone-elses.dat").write_text("untouched")
@@ -171,16 +167,7 @@ def test_local_storage_runs_on_the_local_disk_and_moves_only_its_own_runs(
         save_files_list=["out.dat"],
     )
     path = write_config(tmp_path / "c.yaml", config)
-    env = {**cli_env, "TMPDIR": str(local)}
-    done = subprocess.run(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = enchanted("run", path, cwd=tmp_path, env={"TMPDIR": str(local)})
     assert done.returncode == 0, done.stderr
     rows = pd.read_csv(base / "enchanted_dataset.csv")
     assert rows["worked_in"].str.startswith(str(local)).all()
@@ -192,7 +179,7 @@ def test_local_storage_runs_on_the_local_disk_and_moves_only_its_own_runs(
     assert (local / "someone-elses.dat").read_text() == "untouched"
 
 
-def test_local_storage_with_the_variable_unset_warns_and_runs_normally(tmp_path, cli_env):
+def test_local_storage_with_the_variable_unset_warns_and_runs_normally(tmp_path, enchanted):
     base = tmp_path / "run"
     config = basic_config(
         base,
@@ -201,15 +188,7 @@ def test_local_storage_with_the_variable_unset_warns_and_runs_normally(tmp_path,
         local_storage="ES_NO_SUCH_SCRATCH",
     )
     path = write_config(tmp_path / "c.yaml", config)
-    done = subprocess.run(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = enchanted("run", path, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ES_NO_SUCH_SCRATCH" in done.stderr and "not set" in done.stderr
     rows = pd.read_csv(base / "enchanted_dataset.csv")
@@ -252,7 +231,7 @@ def test_export_writes_other_formats_from_the_journal(tmp_path, enchanted):
 
 
 @pytest.mark.slow
-def test_typed_files_after_kill_and_resume_hold_every_run_once(tmp_path, cli_env):
+def test_typed_files_after_kill_and_resume_hold_every_run_once(tmp_path, enchanted, start_campaign):
     base = tmp_path / "run"
     config = basic_config(
         base,
@@ -262,15 +241,7 @@ def test_typed_files_after_kill_and_resume_hold_every_run_once(tmp_path, cli_env
     )
     config["storage"] = {"type": "hdf5"}
     path = write_config(tmp_path / "c.yaml", config)
-    command = [sys.executable, "-m", "enchanted_surrogates", "run", str(path)]
-    proc = subprocess.Popen(
-        command,
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_campaign(path, tmp_path)
     journal = base / "journal.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -280,15 +251,7 @@ def test_typed_files_after_kill_and_resume_hold_every_run_once(tmp_path, cli_env
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert not (base / "enchanted_dataset.parquet").exists()
-    done = subprocess.run(
-        [*command, "--resume"],
-        cwd=tmp_path,
-        env=cli_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
+    done = enchanted("run", path, "--resume", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     for frame in (
         pd.read_parquet(base / "enchanted_dataset.parquet"),

@@ -20,25 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from enchanted_surrogates.storage.column_kinds import BOOL, INT, STR, logical
-from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter
+from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter, require
 
 HDF5_FILE = "runs.h5"
 KEY = "dataset"
 MIN_STRING_BYTES = 64
-
-
-def _pandas_hdf() -> Any:
-    try:
-        import tables  # noqa: F401
-    except ImportError as exc:  # validated at config load; this is for direct use
-        raise ImportError(
-            "HDF5 output needs PyTables: pip install 'enchanted-surrogates[hdf5]'"
-        ) from exc
-    import pandas as pd
-
-    return pd
 
 
 def _width(values: list[Any], current: int) -> int:
@@ -53,7 +42,8 @@ class Hdf5Dataset(TableWriter):
         self, path: str | Path, *args: Any, metadata: dict[str, str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(path, *args, **kwargs)
-        self._pd = _pandas_hdf()
+        require("tables", "hdf5", "HDF5 output")
+        self._pd = pd
         self.metadata = dict(metadata or {})
         self._store: Any = None
 

@@ -13,20 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.storage.column_kinds import BOOL, FLOAT, INT, NULL, STR, logical
-from enchanted_surrogates.storage.table_writer import TableWriter
+from enchanted_surrogates.storage.table_writer import TableWriter, require
 
 PARQUET_FILE = "enchanted_dataset.parquet"
-
-
-def _pyarrow() -> Any:
-    try:
-        import pyarrow
-        import pyarrow.parquet
-    except ImportError as exc:  # validated at config load; this is for direct use
-        raise ImportError(
-            "Parquet output needs pyarrow: pip install 'enchanted-surrogates[parquet]'"
-        ) from exc
-    return pyarrow
 
 
 class ParquetDataset(TableWriter):
@@ -34,7 +23,8 @@ class ParquetDataset(TableWriter):
         self, path: str | Path, *args: Any, metadata: dict[str, str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(path, *args, **kwargs)
-        self._pa = _pyarrow()
+        self._pa = require("pyarrow", "parquet", "Parquet output")
+        require("pyarrow.parquet", "parquet", "Parquet output")
         self.metadata = dict(metadata or {})
         self._partial = self.path.with_name(self.path.name + ".partial")
         self._writer: Any = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import importlib
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -21,6 +22,17 @@ from enchanted_surrogates.storage.columns import ColumnOrder
 
 BLOCK_ROWS = 10_000
 MAX_DELAY_SEC = 60.0
+
+
+def require(module: str, extra: str, what: str) -> Any:
+    """Import an optional writer library, or say which extra installs it (a config names
+    the extra at load time already; this is for direct use of the writers)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ImportError(
+            f"{what} needs {module}: pip install 'enchanted-surrogates[{extra}]'"
+        ) from exc
 
 
 class TableWriter(ABC):
