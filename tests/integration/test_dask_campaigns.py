@@ -73,6 +73,21 @@ def test_save_files_and_local_storage_work_on_dask_workers(tmp_path, monkeypatch
     assert list(local.iterdir()) == []
 
 
+def test_save_files_none_leaves_no_directory_of_a_crashed_run(tmp_path):
+    sampler = {"type": "ArraySampler", "parameters": ["x"], "values": [[0.0, 1.0, 2.0]]}
+    config = basic_config(
+        tmp_path / "c",
+        {"type": "es_test_plugins:CrashRunner", "crash_at": 0.0},
+        sampler,
+        save_files="none",
+    )
+    config = _on_dask(config)
+    config["executors"]["e1"]["crash_attempts"] = 2
+    df = enchanted_surrogates.run(config)
+    assert sorted(df["status"]) == ["CRASHED", "SUCCESS", "SUCCESS"]
+    assert list((tmp_path / "c" / "data").iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("runner", "error"),
     [

@@ -275,3 +275,19 @@ def test_rebuild_recreates_every_configured_dataset_file(tmp_path, enchanted):
     assert done.returncode == 0, done.stderr
     for name in ("enchanted_dataset.csv", "enchanted_dataset.parquet", "runs.h5"):
         pd.testing.assert_frame_equal(load_dataset(base / name), before)
+
+
+def test_rebuild_of_a_campaign_in_the_original_layout_gives_the_same_dataset(tmp_path, enchanted):
+    base = tmp_path / "old"
+    legacy = {
+        "executor": {"type": "LocalExecutor", "max_workers": 2, "base_run_dir": str(base)},
+        "sampler": _random(6),
+        "runner": {"type": "SumRunner", "params_to_sum": ["x1", "x2"]},
+        "storage": {"type": "hdf5"},
+    }
+    assert enchanted("run", write_config(tmp_path / "c.yaml", legacy), cwd=tmp_path).returncode == 0
+    before = (base / "enchanted_dataset.csv").read_text()
+    assert enchanted("rebuild", base, cwd=tmp_path).returncode == 0
+    assert (base / "enchanted_dataset.csv").read_text() == before
+    with h5py.File(base / "runs.h5") as f:
+        assert '"SumRunner"' in str(f["dataset"].attrs["levels"])

@@ -72,12 +72,13 @@ def reference_markdown() -> str:
     """Every section and every built-in type with its keys, types, defaults, meanings."""
     schema = campaign_schema()
     defs = schema["$defs"]
-    out = [HEADER, "## Top level", "", *_table(schema), ""]
+    current = schema["anyOf"][0]  # the other branch is the original's deprecated layout
+    out = [HEADER, "## Top level", "", *_table(current), ""]
     for title, name in SECTIONS:
         out += [f"## `{title}`", "", *_table(defs[name]), ""]
     for kind in ("executors", "samplers", "runners"):
         out += [f"## {kind}", ""]
-        branches = schema["properties"][kind]["additionalProperties"]["anyOf"]
+        branches = current["properties"][kind]["additionalProperties"]["anyOf"]
         by_title = {branch["title"]: branch for branch in branches}
         for name in sorted(BUILTINS[kind]):
             branch = by_title[name]

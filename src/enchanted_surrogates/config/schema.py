@@ -105,7 +105,42 @@ def campaign_schema() -> dict[str, Any]:
     }
     storage = defs["StorageConfig"]["properties"]["type"]
     storage["enum"] = [*storage["enum"], "HDF5", "None", None]
+    current = {key: schema.pop(key) for key in ("properties", "required", "additionalProperties")}
+    current["type"] = schema.pop("type", "object")
+    schema["anyOf"] = [current, _legacy_layout(current["properties"], defs["SupervisorConfig"])]
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "enchanted-surrogates campaign"
     return schema
+
+
+def _legacy_layout(current: dict[str, Any], supervisor: dict[str, Any]) -> dict[str, Any]:
+    """The original's singular layout (one `executor` holding `base_run_dir`, one
+    `sampler`, one `runner`, `log_level`), which still loads with a deprecation warning."""
+
+    def entry(kind: str) -> dict[str, Any]:
+        return current[kind]["additionalProperties"]
+
+    executor = {
+        "anyOf": [
+            {**branch, "properties": {**branch["properties"], "base_run_dir": {"type": "string"}}}
+            for branch in entry("executors")["anyOf"]
+        ]
+    }
+    properties = {
+        "executor": executor,
+        "sampler": entry("samplers"),
+        "runner": entry("runners"),
+        "log_level": current["logging"],
+        **{key: current[key] for key in ("supervisor", "storage", "logging", "post_processing")},
+    }
+    # base_run_dir may sit in the executor, and run_order is implied
+    properties["supervisor"] = {k: v for k, v in supervisor.items() if k != "required"}
+    return {
+        "type": "object",
+        "title": "the original singular layout (deprecated)",
+        "deprecated": True,
+        "properties": properties,
+        "required": ["executor", "sampler", "runner"],
+        "additionalProperties": False,
+    }

@@ -20,6 +20,7 @@ import os
 import pickle
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import Future
 from typing import Any
 
@@ -58,6 +59,7 @@ class DaskExecutor(Executor):
         self._runs: dict[Future, tuple[Any, str]] = {}  # our future -> Dask's, lineage
         self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
         self._current_lineage = ""
+        self._verdicts: Counter[str] = Counter()  # KilledWorker verdicts per lineage
 
     # --- the cluster ------------------------------------------------------------------
     def _ensure_started(self, task: Task) -> Any:
@@ -152,15 +154,24 @@ class DaskExecutor(Executor):
             return super().engine_failure(task, exc)
         lineage = self._current_lineage
         starts = interrupted_starts(task.run_dir, lineage)
-        if starts < self.config.crash_attempts:
+        self._verdicts[lineage] += 1
+        if starts >= self.config.crash_attempts:
+            error = (
+                f"its worker died {starts} times while running it "
+                "(segfault, kill -9, out of memory, or its batch job ended)"
+            )
+        elif starts == 0 and self._verdicts[lineage] >= self.config.crash_attempts:
+            # never recorded a start: its workers died while loading it (say, a runner
+            # module that crashes the process on import), so trying again cannot help
+            error = (
+                f"Dask gave up on it {self._verdicts[lineage]} times and it never started: "
+                "its workers died while loading the run (e.g. importing the runner)"
+            )
+        else:
             # Dask also blamed deaths that happened while this run only waited on the worker
             return self.submit_again(task, lineage)
-        return RunResult(
-            run_id=task.run_id,
-            status=Status.CRASHED,
-            error=f"its worker died {starts} times while running it "
-            "(segfault, kill -9, out of memory, or its batch job ended)",
-        )
+        del self._verdicts[lineage]
+        return RunResult(run_id=task.run_id, status=Status.CRASHED, error=error)
 
     def submit_again(self, task: Task, lineage: str) -> Future:
         future = self._send(task, lineage)

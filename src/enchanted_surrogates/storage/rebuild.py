@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from enchanted_surrogates import __version__
+from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
 from enchanted_surrogates.replay import iter_final_rows, replay
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
@@ -29,9 +30,16 @@ from enchanted_surrogates.storage.datasets import Datasets, formats, open_datase
 LAST_COMPLETE_FILE = "last_complete_enchanted_dataset.csv"
 
 
+def recorded_config(config_text: str) -> dict[str, Any]:
+    """The config a journal recorded, in the current layout (the original's singular
+    `executor`/`sampler`/`runner` layout is upgraded as it is when loaded)."""
+    data = yaml.safe_load(config_text) or {}
+    return upgrade_legacy_layout(data, []) if isinstance(data, dict) else {}
+
+
 def runner_names(config_text: str) -> list[str]:
     """Runner names in run_order order (the order of their bookkeeping columns)."""
-    config = yaml.safe_load(config_text) or {}
+    config = recorded_config(config_text)
     names: list[str] = []
     for entry in (config.get("supervisor") or {}).get("run_order") or []:
         runner = entry.get("runner", [])
@@ -40,7 +48,7 @@ def runner_names(config_text: str) -> list[str]:
 
 
 def configured_formats(config_text: str) -> list[str]:
-    config = yaml.safe_load(config_text) or {}
+    config = recorded_config(config_text)
     supervisor = config.get("supervisor") or {}
     storage = config.get("storage") or {}
     storage_type = str(storage.get("type", "hdf5") if "storage" in config else "none").lower()
@@ -67,7 +75,7 @@ def campaign_metadata(
 
 def levels_metadata(config_text: str) -> list[dict[str, Any]]:
     """Sampler, runners and executors (name and type) of every level, from the config."""
-    config = yaml.safe_load(config_text) or {}
+    config = recorded_config(config_text)
 
     def typed(section: str, name: str) -> dict[str, str]:
         entry = (config.get(section) or {}).get(name) or {}

@@ -27,6 +27,7 @@ from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
+from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import FilePolicy
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
@@ -336,6 +337,8 @@ class LevelRunner:
         row = self.recorder.stage_done(task, result, final=final, extra=extra)
         if stage > 0:  # the previous stage's files were kept for this one to read
             self._prune(self._run_dir(chain.index, chain.parent, stage - 1))
+        if result.status is Status.CRASHED and not task.read_later_if_failure:
+            self._prune(task.run_dir)  # its worker died before it could apply save_files
         if not final:
             self._submit(Chain(chain.index, chain.parent), stage + 1, row)
             return None

@@ -72,6 +72,18 @@ def test_runner_framework_keys_and_original_spellings_pass(validator):
     assert validator.is_valid(config), [e.message for e in validator.iter_errors(config)]
 
 
+def test_the_original_singular_layout_passes_and_its_misspellings_fail(validator):
+    legacy = {
+        "executor": {"type": "LocalExecutor", "max_workers": 1, "base_run_dir": "runs/old"},
+        "sampler": {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0, 1]], "budget": 3},
+        "runner": {"type": "SumRunner", "params_to_sum": ["x"]},
+        "log_level": "INFO",
+    }
+    assert validator.is_valid(legacy), [e.message for e in validator.iter_errors(legacy)]
+    legacy["runner"]["params_to_summ"] = ["x"]
+    assert not validator.is_valid(legacy)
+
+
 def test_the_config_reference_in_docs_is_generated_from_the_models():
     written = (REPO / "docs" / "config-reference.md").read_text()
     assert written == reference_markdown(), (
@@ -81,4 +93,4 @@ def test_the_config_reference_in_docs_is_generated_from_the_models():
     schema = campaign_schema()
     for name in ("SobolSequenceSampler", "CommandRunner", "LocalExecutor"):
         assert f"### `{name}`" in written
-    assert "save_files_list" in written and set(schema["properties"]) >= {"supervisor"}
+    assert "save_files_list" in written and set(schema["anyOf"][0]["properties"]) >= {"supervisor"}

@@ -54,6 +54,14 @@ def test_a_run_that_keeps_killing_its_worker_is_crashed_and_the_rest_succeed(exe
     assert results["run1"].status is Status.SUCCESS and results["run2"].outputs["output"] == 2.0
 
 
+def test_a_runner_whose_import_kills_workers_is_crashed_not_retried_forever(executor, tmp_path):
+    import es_worker_killer
+
+    results = _run_all(executor, es_worker_killer.DoomedRunner, [0.0], tmp_path)
+    assert results["run0"].status is Status.CRASHED
+    assert "never started" in results["run0"].error
+
+
 def test_a_time_limit_is_enforced_on_a_dask_worker(executor, tmp_path):
     task = make_task(es_test_plugins.HangRunner, {"x": 1.0}, tmp_path / "hang")
     stream = CompletionStream()
