@@ -87,7 +87,7 @@ class ColumnKinds:
         return {c: k + ("?" if c in self.nullable else "") for c, k in self.kinds.items()}
 
 
-def bookkeeping_seeds(runners: list[str], multi_stage: bool) -> dict[str, tuple[str, bool]]:
+def bookkeeping_seeds(runners: list[str]) -> dict[str, tuple[str, bool]]:
     """Known kinds of the framework's own columns, so a file starts with the right schema.
     With several runners, a later one's columns are missing where a chain stopped early
     (or in an earlier level's rows); the first runner's are never missing."""
@@ -98,7 +98,7 @@ def bookkeeping_seeds(runners: list[str], multi_stage: bool) -> dict[str, tuple[
         "run_dir": (STR, False),
     }
     for position, name in enumerate(runners):
-        later = multi_stage and position > 0
+        later = position > 0
         seeds[f"success_{name}"] = (BOOL, later)
         seeds[f"runtime_sec_{name}"] = (FLOAT, later)
     return seeds

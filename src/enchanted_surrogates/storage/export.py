@@ -13,7 +13,6 @@ from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, open_dataset
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
-    levels_metadata,
     scan_journal,
 )
 
@@ -65,12 +64,7 @@ def export(
             )
         order = _Exactly(columns)
     path = Path(output) if output else Path(FORMAT_FILES[fmt])
-    metadata = campaign_metadata(
-        schema.config_text,
-        levels_metadata(schema.config_text),
-        schema.started_at,
-        schema.ended_at,
-    )
+    metadata = campaign_metadata(schema.config_text, schema.started_at, schema.ended_at)
     tmp = path.with_name(f".{path.name}.export")
     writer = open_dataset(fmt, tmp, order, schema.kinds, metadata)
     rows = 0

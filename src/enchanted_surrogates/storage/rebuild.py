@@ -56,7 +56,7 @@ def configured_formats(config_text: str) -> list[str]:
 
 
 def campaign_metadata(
-    config_text: str, levels: list[dict[str, Any]], started_at: float, ended_at: float | None
+    config_text: str, started_at: float, ended_at: float | None
 ) -> dict[str, str]:
     """Who ran what, where and when: stored with the typed dataset files."""
     stamp = "%Y-%m-%dT%H:%M:%S%z"
@@ -65,7 +65,7 @@ def campaign_metadata(
         "version": __version__,
         "user": getpass.getuser(),
         "host": socket.gethostname(),
-        "levels": json.dumps(levels),
+        "levels": json.dumps(levels_metadata(config_text)),
         "started_at": time.strftime(stamp, time.localtime(started_at)),
     }
     if ended_at is not None:
@@ -112,7 +112,7 @@ class JournalSchema:
 def new_schema(config_text: str, parameters: list[str], levels: bool) -> JournalSchema:
     runners = runner_names(config_text)
     order = ColumnOrder(parameters, runners, levels=levels)
-    kinds = ColumnKinds(bookkeeping_seeds(runners, multi_stage=len(runners) > 1))
+    kinds = ColumnKinds(bookkeeping_seeds(runners))
     return JournalSchema(config_text, order, kinds)
 
 
@@ -163,12 +163,7 @@ def rebuild(base: str | Path) -> int:
     base = Path(base)
     journal = base / JOURNAL_FILE
     schema = scan_journal(journal)
-    metadata = campaign_metadata(
-        schema.config_text,
-        levels_metadata(schema.config_text),
-        schema.started_at,
-        schema.ended_at,
-    )
+    metadata = campaign_metadata(schema.config_text, schema.started_at, schema.ended_at)
     files: Datasets = open_datasets(
         base, configured_formats(schema.config_text), schema.order, schema.kinds, metadata
     )

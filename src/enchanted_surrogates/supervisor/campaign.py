@@ -35,7 +35,6 @@ from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, format
 from enchanted_surrogates.storage.load import dataset_path, load_dataset
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
-    levels_metadata,
     write_last_complete,
 )
 from enchanted_surrogates.storage.run_files import (
@@ -140,10 +139,8 @@ class Campaign:
         """The dataset files the config asks for, holding every row the journal has."""
         config = self.spec.config
         runners = [runner.name for level in self.spec.levels for runner in level.runners]
-        kinds = ColumnKinds(bookkeeping_seeds(runners, multi_stage=len(runners) > 1))
-        metadata = campaign_metadata(
-            self.spec.text, levels_metadata(self.spec.text), time.time(), None
-        )
+        kinds = ColumnKinds(bookkeeping_seeds(runners))
+        metadata = campaign_metadata(self.spec.text, time.time(), None)
         fmts = formats(config.supervisor.summary_datatype, config.storage.type)
         datasets = open_datasets(self.base, fmts, order, kinds, metadata)
         journal = self.base / JOURNAL_FILE

@@ -158,7 +158,7 @@ def test_values_keep_their_text_when_a_column_widens_to_strings(tmp_path):
 
 
 def test_the_first_stage_success_column_stays_boolean_in_runs_h5(tmp_path):
-    seeds = bookkeeping_seeds(["a", "b"], multi_stage=True)
+    seeds = bookkeeping_seeds(["a", "b"])
     rows = [{"x": 0.1, "success_a": True, "success_b": True}, {"x": 0.2, "success_a": False}]
     writer = Hdf5Dataset(tmp_path / "runs.h5", ColumnOrder(["x"], ["a", "b"]), ColumnKinds(seeds))
     for row in rows:
