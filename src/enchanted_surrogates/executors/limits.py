@@ -17,6 +17,7 @@ import signal
 import traceback
 from typing import Any
 
+from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.run_errors import (
     AbortCampaign,
     RunCrashed,
@@ -30,9 +31,11 @@ _running_child = 0  # pid (= process group) of the limited run in progress, if a
 
 
 def kill_running_child() -> None:
-    """Kill the limited run in progress with its whole process group (worker shutdown)."""
+    """Kill the limited run in progress, or the program of a plain run, with its whole
+    process group (worker shutdown)."""
     if _running_child:
         _kill_group(_running_child)
+    program_groups.kill_open()
 
 
 class ChildFailure(RunError):
@@ -71,6 +74,7 @@ def run_limited(
             kind, payload = receive.recv()
         except EOFError:
             child.join()
+            _kill_group(child.pid)  # what the dead run started
             raise _death(child.exitcode, memory_limit_mb) from None
     finally:
         receive.close()

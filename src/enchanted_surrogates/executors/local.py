@@ -92,8 +92,17 @@ class LocalExecutor(Executor):
                 max_workers=self._workers,
                 mp_context=self._context,
                 initializer=init_worker,
-                initargs=(self._slots.values, self._slots.next_free, os.getpid()),
+                initargs=(
+                    self._slots.values,
+                    self._slots.groups,
+                    self._slots.next_free,
+                    os.getpid(),
+                ),
             )
+            # Start every worker up front: a worker that CPython 3.11 spawns on demand is
+            # added after the pool's manager thread has picked the processes it watches,
+            # so that worker's death (kill -9) would go unnoticed and its run hang.
+            self._pool._safe_to_dynamically_spawn_children = False
         return self._pool
 
     def _submit(self, task: Task) -> Any:
@@ -152,6 +161,8 @@ class LocalExecutor(Executor):
                 process.kill()
                 process.join(timeout=2)
         self._running_at_break = self._slots.running() if self._slots else set()
+        if self._slots:
+            self._slots.kill_programs()
         self._pool = None
         if not self._running_at_break:
             self._breaks_in_a_row += 1

@@ -14,6 +14,7 @@ import threading
 from multiprocessing.context import BaseContext
 from typing import Any
 
+from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.executors.limits import kill_running_child
 from enchanted_surrogates.executors.worker import run_task
 from enchanted_surrogates.task import RunResult, Task
@@ -23,23 +24,33 @@ _my_slot: int = -1
 
 
 class PoolSlots:
-    """One shared integer per worker: the sequence number of its current task, or 0."""
+    """Shared integers per worker: the sequence number of its current task, or 0, and the
+    process group of the external program it runs, or 0."""
 
     def __init__(self, context: BaseContext, workers: int) -> None:
         self.values = context.Array("q", workers, lock=False)
+        self.groups = context.Array("q", workers, lock=False)
         self.next_free = context.Value("i", 0)
 
     def running(self) -> set[int]:
         return {value for value in self.values if value}
 
+    def kill_programs(self) -> None:
+        """Kill the programs of workers that are gone (a worker killed with SIGKILL could
+        not; the kernel's death signal reaches only the program itself, not what it started)."""
+        for index, group in enumerate(self.groups):
+            program_groups.kill(group)
+            self.groups[index] = 0
 
-def init_worker(slots: Any, next_free: Any, supervisor_pid: int) -> None:
+
+def init_worker(slots: Any, groups: Any, next_free: Any, supervisor_pid: int) -> None:
     """Pool initializer: claim this process's slot, and die with the supervisor."""
     global _slots, _my_slot
     with next_free.get_lock():
         _my_slot = next_free.value % len(slots)
         next_free.value += 1
     _slots = slots
+    program_groups.publish_to(lambda group: groups.__setitem__(_my_slot, group))
     signal.signal(signal.SIGTERM, _on_terminate)
     threading.Thread(target=_exit_with, args=(supervisor_pid,), daemon=True).start()
 
@@ -61,6 +72,8 @@ def _exit_with(pid: int) -> None:
     """
     try:
         fd = os.pidfd_open(pid)
+    except ProcessLookupError:  # the supervisor died while this worker started
+        os._exit(1)
     except (AttributeError, OSError):
         return  # no pidfd here: workers then end when their pool's pipes close
     select.select([fd], [], [])

@@ -32,6 +32,7 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.config.errors import did_you_mean, dotted
 from enchanted_surrogates.config.options import check_options
 from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
+from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
@@ -411,7 +412,7 @@ class CommandRunner(Runner):
             open(os.path.join(run_dir, STDERR_FILE), "wb") as err,
         ):
             try:
-                return subprocess.run(
+                process = subprocess.Popen(
                     args,
                     shell=self.shell,
                     cwd=run_dir,
@@ -419,11 +420,13 @@ class CommandRunner(Runner):
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=err,
-                    check=False,
-                ).returncode
+                    **program_groups.popen_options(),
+                )
             except OSError as exc:
                 program = args if isinstance(args, str) else args[0]
                 raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
+            with program_groups.tracked(process.pid):
+                return process.wait()
 
 
 def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
