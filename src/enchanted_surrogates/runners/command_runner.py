@@ -44,6 +44,7 @@ from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(
@@ -341,6 +342,15 @@ class CommandRunner(Runner):
                     "command: give a list such as [./code, '{x}']; a single string is only "
                     "accepted with shell: true"
                 )
+            if self.shell:
+                for arg in [self.command] if isinstance(self.command, str) else self.command:
+                    quoted = quoted_placeholders(arg)
+                    if quoted:
+                        raise ValueError(
+                            f"command: placeholder {{{quoted[0]}}} is inside quotes; remove "
+                            "the quotes around it (every value is filled shell-quoted, and "
+                            "inside quotes a value could end them and run as shell code)"
+                        )
             names = [os.path.basename(path) for path in self.copy_paths + self.link]
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
