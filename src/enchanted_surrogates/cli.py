@@ -222,7 +222,11 @@ def _rebuild(base_run_dir: str) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    rows = rebuild(base_run_dir)
+    try:
+        rows = rebuild(base_run_dir)
+    except OSError as exc:
+        print(f"error: {base_run_dir}: {exc}", file=sys.stderr)
+        return 1
     print(f"rebuilt the dataset files in {base_run_dir} from the journal: {rows} rows")
     return EXIT_OK
 

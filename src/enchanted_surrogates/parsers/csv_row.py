@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import read_text
+from enchanted_surrogates.parsers.run_dir_path import RunDirPath
 from enchanted_surrogates.parsers.values import to_number
 from enchanted_surrogates.run_errors import RunError
 
@@ -23,7 +24,9 @@ class CsvRowParser(Parser):
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid", title="CsvRowParser")
 
-        file: str = Field(description="the CSV file in the run directory (first line: header)")
+        file: RunDirPath = Field(
+            description="the CSV file in the run directory (first line: header)"
+        )
         row: int = Field(-1, description="which data row: 0 is the first, -1 the last")
 
     def __init__(self, **kwargs: Any) -> None:

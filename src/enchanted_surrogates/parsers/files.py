@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from enchanted_surrogates.parsers.run_dir_path import RunDirPath
 from enchanted_surrogates.run_errors import RunError
 
 STDOUT_FILE = "stdout.txt"
@@ -35,7 +36,7 @@ class SourceConfig(BaseModel):
     source: Literal["stdout", "stderr", "file"] = Field(
         "stdout", description="stdout or stderr of the program (as captured), or a file"
     )
-    file: str | None = Field(None, description="the file to read when source is file")
+    file: RunDirPath | None = Field(None, description="the file to read when source is file")
 
     @model_validator(mode="after")
     def _file_with_source_file(self) -> SourceConfig:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import read_text
+from enchanted_surrogates.parsers.run_dir_path import RunDirPath
 from enchanted_surrogates.parsers.values import select
 from enchanted_surrogates.run_errors import RunError
 
@@ -17,7 +18,7 @@ from enchanted_surrogates.run_errors import RunError
 class MappingFileConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    file: str = Field(description="the file in the run directory")
+    file: RunDirPath = Field(description="the file in the run directory")
     keys: list[str] | None = Field(
         None, description="the keys to keep (each must be there); default: every scalar value"
     )

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import output_path
+from enchanted_surrogates.parsers.run_dir_path import RunDirPath
 from enchanted_surrogates.parsers.values import is_scalar, select
 from enchanted_surrogates.run_errors import RunError
 
@@ -23,7 +24,7 @@ class NamelistParser(Parser):
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid", title="NamelistParser")
 
-        file: str = Field(description="the namelist file in the run directory")
+        file: RunDirPath = Field(description="the namelist file in the run directory")
         group: str = Field("params", description="the namelist group (&params ... /)")
         keys: list[str] | None = Field(
             None, description="the entries to write or read; default: every scalar one"

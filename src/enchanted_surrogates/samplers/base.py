@@ -35,6 +35,9 @@ class SamplerConfig(BaseModel):
 
     @model_validator(mode="after")
     def _check_parameters_and_bounds(self) -> SamplerConfig:
+        unusable = [p for p in self.parameters if not p.strip() or "/" in p]
+        if unusable:  # a column name; HDF5 reads / as a group path
+            raise ValueError(f"parameters: {unusable[0]!r} is not a usable name (empty or has /)")
         duplicates = sorted({p for p in self.parameters if self.parameters.count(p) > 1})
         if duplicates:
             raise ValueError(f"parameters: duplicate names {duplicates}")

@@ -57,6 +57,7 @@ class Datasets:
     def __init__(self, files: list[DatasetFile]) -> None:
         self.files = files
         self.rows = 0
+        self.failed: list[str] = []  # paths of the files dropped
 
     def _each(self, action: str, *args: Any) -> None:
         for file in list(self.files):
@@ -64,6 +65,7 @@ class Datasets:
                 getattr(file, action)(*args)
             except Exception as exc:
                 self.files.remove(file)
+                self.failed.append(str(file.path))
                 file.abandon()
                 log.error(
                     "could not write %s (%s: %s); the campaign goes on and the journal keeps "

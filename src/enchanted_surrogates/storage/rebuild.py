@@ -159,7 +159,8 @@ def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> Non
 
 
 def rebuild(base: str | Path) -> int:
-    """`enchanted rebuild`: rewrite the dataset files from the journal; return the row count."""
+    """`enchanted rebuild`: rewrite the dataset files from the journal; return the row count.
+    OSError when a dataset file could not be written, so nobody is told it was rebuilt."""
     base = Path(base)
     journal = base / JOURNAL_FILE
     schema = scan_journal(journal)
@@ -169,6 +170,8 @@ def rebuild(base: str | Path) -> int:
     )
     files.extend(iter_final_rows(journal))
     files.close()
+    if files.failed:
+        raise OSError(f"could not write {', '.join(files.failed)} (see the error above)")
     history = replay(journal)
     finished = [index for index, level in history.levels.items() if level.finished]
     if len(history.levels) > 1 and finished:
