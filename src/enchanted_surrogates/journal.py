@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from enchanted_surrogates import journal_lines
+
 JOURNAL_FILE = "journal.jsonl"
 
 
@@ -86,15 +88,20 @@ def _drop_torn_tail(path: Path) -> None:
 
 
 def read_journal(path: str | Path, containing: str | None = None) -> Iterator[dict[str, Any]]:
-    """Replay the events of a journal in order, skipping a torn (incomplete) last line.
+    """Replay the events of a journal in order, skipping a torn (incomplete) last line and
+    setting aside unusable lines (see journal_lines).
     With `containing`, lines without that text are skipped unparsed (a fast filter)."""
-    with open(path, encoding="utf-8") as handle:
+    bad: list[tuple[int, str, str]] = []
+    with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.endswith("\n"):
-                return  # torn tail: the write that made it never completed
+                break  # torn tail: the write that made it never completed
             if containing is not None and containing not in line:
                 continue
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: corrupt journal line ({exc.msg})") from None
+            record, reason = journal_lines.parse(line)
+            if record is None:
+                bad.append((number, reason, line))
+            else:
+                yield record
+    if bad and containing is None:  # a filtered read sees only some of the lines
+        journal_lines.set_aside(Path(path), bad)

@@ -7,16 +7,22 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from enchanted_surrogates.journal import Journal, read_journal
 
 
 def test_events_round_trip_in_order(tmp_path):
     path = tmp_path / "journal.jsonl"
     with Journal(path) as journal:
-        journal.append("asked", index=0, point={"x": 0.5})
-        journal.append("finished", run_id="d0_b0_s0_r0", row={"x": 0.5, "success": True})
+        journal.append("asked", level=0, index=0, point={"x": 0.5})
+        journal.append(
+            "finished",
+            run_id="d0_b0_s0_r0",
+            level=0,
+            stage=0,
+            index=0,
+            parent=0,
+            row={"x": 0.5, "success": True},
+        )
     events = list(read_journal(path))
     assert [e["event"] for e in events] == ["asked", "finished"]
     assert events[1]["row"] == {"x": 0.5, "success": True}
@@ -29,9 +35,9 @@ def test_flushed_appends_survive_a_kill_9_of_the_writer(tmp_path):
         "import os, sys\n"
         "from enchanted_surrogates.journal import Journal\n"
         f"j = Journal({str(path)!r}, sync_interval=3600)\n"
-        "for i in range(100): j.append('asked', index=i)\n"
+        "for i in range(100): j.append('mark', index=i)\n"
         "j.flush()\n"
-        "j.append('asked', index=100)\n"
+        "j.append('mark', index=100)\n"
         "os.kill(os.getpid(), 9)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], timeout=60)
@@ -43,18 +49,29 @@ def test_flushed_appends_survive_a_kill_9_of_the_writer(tmp_path):
 def test_a_torn_last_line_is_ignored(tmp_path):
     path = tmp_path / "journal.jsonl"
     with Journal(path) as journal:
-        journal.append("asked", index=0)
-        journal.append("asked", index=1)
+        journal.append("mark", index=0)
+        journal.append("mark", index=1)
     with open(path, "a") as handle:
         handle.write('{"event": "finished", "run_id": "d0_b0_s1')
     assert [e["index"] for e in read_journal(path)] == [0, 1]
 
 
-def test_a_corrupt_line_in_the_middle_is_an_error_naming_it(tmp_path):
+def test_unusable_lines_are_set_aside_with_a_warning_naming_them(tmp_path, caplog):
     path = tmp_path / "journal.jsonl"
-    path.write_text(json.dumps({"event": "a"}) + "\nnot json\n" + json.dumps({"event": "b"}) + "\n")
-    with pytest.raises(ValueError, match=r"journal.jsonl:2: corrupt journal line"):
-        list(read_journal(path))
+    lines = [
+        json.dumps({"event": "a"}),
+        "not json",
+        json.dumps({"event": "finished", "level": 0}),  # valid JSON, no run_id nor row
+        json.dumps(["event"]),
+        json.dumps({"event": "b"}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    assert [e["event"] for e in read_journal(path)] == ["a", "b"]
+    assert "skipped 3 unusable line(s) (line 2, 3, 4" in caplog.text
+    quarantine = (tmp_path / "journal.jsonl.quarantine").read_text().splitlines()
+    assert [line.split("\t")[0] for line in quarantine] == ["2", "3", "4"]
+    assert quarantine[0].endswith("\tnot json")
+    assert path.read_text() == "\n".join(lines) + "\n"  # the journal is never rewritten
 
 
 def test_sync_groups_fsyncs(tmp_path, monkeypatch):
