@@ -16,6 +16,7 @@ from typing import Any
 from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
+from enchanted_surrogates.secret_streams import redact_streams
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
@@ -58,6 +59,8 @@ def run_task(task: Task) -> RunResult:
     result.started_at = started
     result.ended_at = time.time()
     _redact(result)
+    if not result.success and spec.secrets:  # a killed program could not redact its own
+        redact_streams(work)
     if task.write_datapoint:
         _write_datapoint(work, task, result)
     _finish_files(task, work, result)

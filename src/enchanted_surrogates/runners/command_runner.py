@@ -45,6 +45,7 @@ from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
 from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
+from enchanted_surrogates.secret_streams import redact_streams
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(
@@ -242,16 +243,6 @@ def _tail(text: str) -> str:
     return tail if len(tail) <= TAIL_CHARS else "..." + tail[-TAIL_CHARS:]
 
 
-def _redact_file(path: str) -> None:
-    """Replace secrets in a captured stream; bytes that are not UTF-8 survive unchanged."""
-    with open(path, "rb") as handle:
-        text = handle.read().decode("utf-8", "surrogateescape")
-    clean = secrets.redact(text)
-    if clean != text:
-        with open(path, "wb") as handle:
-            handle.write(clean.encode("utf-8", "surrogateescape"))
-
-
 class CommandRunner(Runner):
     """Runs an external program once per point, in the point's run directory.
 
@@ -387,8 +378,7 @@ class CommandRunner(Runner):
         code = self._execute(
             " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
         )
-        for name in (STDOUT_FILE, STDERR_FILE):
-            _redact_file(os.path.join(run_dir, name))
+        redact_streams(run_dir)
         if code != 0:
             raise _exit_error(code, run_dir)
         result: dict = {}

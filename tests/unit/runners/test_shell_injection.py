@@ -37,7 +37,7 @@ def test_no_payload_runs_through_the_shell(tmp_path, payload):
 
 @pytest.mark.parametrize(
     "command",
-    ["echo '{s}'", 'echo "{s}"', "echo \"a {s} b\" | cat", "echo \\{s}", "echo 'x'\"{s}\""],
+    ["echo '{s}'", 'echo "{s}"', 'echo "a {s} b" | cat', "echo \\{s}", "echo 'x'\"{s}\""],
 )
 def test_a_placeholder_inside_quotes_is_refused(command):
     with pytest.raises(ValidationError, match=r"command: placeholder \{s\} is inside quotes"):
