@@ -21,7 +21,8 @@ from enchanted_surrogates.run_errors import (
     RunMemout,
     RunTimeout,
 )
-from enchanted_surrogates.runners.command_runner import CommandRunner, _redact_file
+from enchanted_surrogates.runners.command_runner import CommandRunner
+from enchanted_surrogates.secret_streams import redact_file
 from enchanted_surrogates.status import Status
 
 REPO = Path(__file__).resolve().parents[3]
@@ -388,7 +389,7 @@ def test_redaction_rewrites_a_stream_only_when_it_changes(tmp_path, secret_insta
     dirty.write_bytes(b"token s3cr3t-t0ken \xff\n")
     for path in (clean, dirty):
         os.utime(path, ns=(0, 0))
-        _redact_file(str(path))
+        redact_file(str(path))
     assert clean.stat().st_mtime_ns == 0
     assert dirty.stat().st_mtime_ns != 0
     assert dirty.read_bytes() == b"token *** \xff\n"  # bytes that are not UTF-8 survive
