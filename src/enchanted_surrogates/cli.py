@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
+from enchanted_surrogates.base_run_dir_check import unwritable_reason
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
@@ -136,6 +137,14 @@ def _main(argv: Sequence[str] | None) -> int:
     except ConfigError as exc:
         for line in exc.lines():
             print(line, file=sys.stderr)
+        return EXIT_USAGE
+    reason = unwritable_reason(spec.base_run_dir)
+    if reason:
+        print(
+            f"{spec.source}: supervisor.base_run_dir: {spec.base_run_dir}: {reason}; "
+            "choose a directory you can write (or pass --base-run-dir)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     if args.command == "validate":
         return _validate(spec)

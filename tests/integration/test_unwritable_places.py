@@ -1,0 +1,53 @@
+"""A base_run_dir that cannot be written is one line and exit 2, for validate and run."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from campaign_configs import double_gaussian_config, write_config
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def read_only_dir(tmp_path):
+    """A real read-only file system (a tmpfs mounted ro); skipped where mounting fails."""
+    mount = tmp_path / "ro"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def _check(enchanted, tmp_path: Path, base: Path, command: str, expected: str) -> None:
+    path = write_config(tmp_path / "c.yaml", double_gaussian_config(base))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = enchanted(command, path, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "supervisor.base_run_dir" in lines[0] and expected in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_regular_file_in_the_way(tmp_path, enchanted, command):
+    (tmp_path / "afile").write_text("x")
+    _check(enchanted, tmp_path, tmp_path / "afile" / "camp", command, "is not a directory")
+    _check(enchanted, tmp_path, tmp_path / "afile", command, "is not a directory")
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_under_proc(tmp_path, enchanted, command):
+    _check(enchanted, tmp_path, Path("/proc/camp"), command, "cannot write there")
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_read_only_file_system(tmp_path, enchanted, read_only_dir, command):
+    _check(enchanted, tmp_path, read_only_dir / "camp", command, "Read-only file system")
