@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
 EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
+EXIT_DISK_FULL = 4  # the disk (or quota) filled up during the campaign
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -192,6 +194,9 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except SecretsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    import logging
+
+    logging.raiseExceptions = False  # a full disk is reported once below, not per log record
     try:
         progress = Campaign(spec, force=args.force, secrets=secrets).execute()
     except CampaignAborted as exc:
@@ -203,6 +208,16 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except CampaignInterrupted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 128 + exc.signum
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        where = exc.filename or spec.base_run_dir
+        print(
+            f"error: disk full at {where}: free space, then `enchanted run {spec.source} "
+            f"--resume` (the journal keeps every finished run)",
+            file=sys.stderr,
+        )
+        return EXIT_DISK_FULL
     from enchanted_surrogates.storage.load import dataset_path
 
     print(

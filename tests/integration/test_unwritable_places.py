@@ -51,3 +51,28 @@ def test_under_proc(tmp_path, enchanted, command):
 @pytest.mark.parametrize("command", ["validate", "run"])
 def test_a_read_only_file_system(tmp_path, enchanted, read_only_dir, command):
     _check(enchanted, tmp_path, read_only_dir / "camp", command, "Read-only file system")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 300 KiB tmpfs; skipped where mounting fails."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_a_full_disk_ends_with_exit_4_and_the_resume_command(tmp_path, enchanted, small_disk):
+    config = double_gaussian_config(small_disk / "camp")
+    config["samplers"]["s1"]["budget"] = 3000
+    path = write_config(tmp_path / "c.yaml", config)
+    result = enchanted("run", path, "-q", cwd=tmp_path, timeout=300)
+    assert result.returncode == 4
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"error: disk full at {small_disk / 'camp'}")
+    assert f"enchanted run {path} --resume" in last
