@@ -196,9 +196,13 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import logging
 
+    from enchanted_surrogates.resume_command import resume_command
+
+    how = resume_command(args.config, args.base_run_dir, args.secrets)
+
     logging.raiseExceptions = False  # a full disk is reported once below, not per log record
     try:
-        progress = Campaign(spec, force=args.force, secrets=secrets).execute()
+        progress = Campaign(spec, force=args.force, secrets=secrets, resume_command=how).execute()
     except CampaignAborted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return EXIT_ABORTED
@@ -213,8 +217,8 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
             raise
         where = exc.filename or spec.base_run_dir
         print(
-            f"error: disk full at {where}: free space, then `enchanted run {spec.source} "
-            f"--resume` (the journal keeps every finished run)",
+            f"error: disk full at {where}: free space, then `{how}` "
+            "(the journal keeps every finished run)",
             file=sys.stderr,
         )
         return EXIT_DISK_FULL

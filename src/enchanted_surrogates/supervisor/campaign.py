@@ -74,8 +74,10 @@ class Campaign:
         force: bool = False,
         console: bool = True,
         secrets: dict[str, dict[str, str]] | None = None,
+        resume_command: str | None = None,
     ) -> None:
         self.spec = spec
+        self.resume_command = resume_command  # what to print; the CLI knows its options
         self.secrets = secrets or {}
         self.force = force
         self.console = console
@@ -415,7 +417,9 @@ class Campaign:
         journal.append("interrupted", signal=name)
 
     def _resume_hint(self, why: str, progress: Progress) -> str:
-        if self.spec.source == "<dict>":
+        if self.resume_command:
+            how = self.resume_command
+        elif self.spec.source == "<dict>":
             how = "enchanted_surrogates.run(config, run_mode='resume')"
         else:
             how = f"enchanted run {self.spec.source} --resume"

@@ -1,0 +1,19 @@
+"""The command that continues *this* campaign, to print when one stops early.
+
+`enchanted run CONFIG --resume` alone would lose a `--base-run-dir` (a fresh campaign in
+the config's directory) and `--secrets` (runs fail without them); both are kept.
+"""
+
+from __future__ import annotations
+
+import shlex
+
+
+def resume_command(config: str, base_run_dir: str | None, secrets: str | None) -> str:
+    """`enchanted run CONFIG --resume` with the options that located this campaign."""
+    words = ["enchanted", "run", str(config)]
+    if base_run_dir:
+        words += ["--base-run-dir", str(base_run_dir)]
+    if secrets:
+        words += ["--secrets", str(secrets)]
+    return " ".join(shlex.quote(word) for word in words) + " --resume"
