@@ -106,3 +106,44 @@ def test_rebuild_fails_when_a_dataset_file_cannot_be_written(tmp_path, enchanted
     assert result.returncode == 1
     assert "rebuilt" not in result.stdout
     assert "runs.h5" in result.stderr
+
+
+DUPLICATES = """\
+executors: {e1: {type: LocalExecutor, max_workers: 1}}
+samplers:
+  s1: {type: RandomSampler, parameters: [x], bounds: [[0, 1]], budget: 8}
+  s1: {type: RandomSampler, parameters: [x], bounds: [[0, 1]], budget: 16}
+runners: {r1: {type: SyntheticDoubleGaussianRunner}}
+supervisor:
+  base_run_dir: camp
+  base_run_dir: camp2
+  run_order: [{executor: e1, sampler: s1, runner: r1}]
+"""
+
+
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_a_key_written_twice_is_refused_naming_both_lines(tmp_path, enchanted, command):
+    path = tmp_path / "c.yaml"
+    path.write_text(DUPLICATES)
+    result = enchanted(command, path, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"{path}:4: samplers.s1: written twice (lines 3 and 4); keep one",
+        f"{path}:8: supervisor.base_run_dir: written twice (lines 7 and 8); keep one",
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]
+
+
+@pytest.mark.parametrize("bound", [".inf", "-.inf", ".nan"])
+def test_non_finite_bounds_are_refused(tmp_path, enchanted, bound):
+    path = tmp_path / "c.yaml"
+    path.write_text(DUPLICATES.replace("[[0, 1]], budget: 16", f"[[0, {bound}]], budget: 16"))
+    path.write_text(
+        "\n".join(line for i, line in enumerate(path.read_text().splitlines()) if i not in (2, 6))
+        + "\n"
+    )
+    result = enchanted("validate", path, cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "samplers.s1.bounds" in lines[0] and "must be finite" in lines[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.yaml"]

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from enchanted_surrogates.config.duplicate_keys import duplicate_keys
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem
 
 
@@ -49,6 +50,9 @@ def parse_yaml(text: str, source: str) -> tuple[Any, LineMap]:
         line = mark.line + 1 if mark is not None else None
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError([Problem((), f"YAML syntax error: {reason}", line)], source) from None
+    duplicates = duplicate_keys(root)
+    if duplicates:
+        raise ConfigError(duplicates, source)
     lines: dict[Path, int] = {}
     if root is not None:
         _walk(root, (), lines)

@@ -7,6 +7,7 @@ runs under the same supervisor.
 
 from __future__ import annotations
 
+import math
 import numbers
 import secrets
 from typing import Any, ClassVar
@@ -47,6 +48,8 @@ class SamplerConfig(BaseModel):
                     f"bounds: {len(self.parameters)} parameters but {len(self.bounds)} bounds"
                 )
             for name, (low, high) in zip(self.parameters, self.bounds):
+                if not (math.isfinite(low) and math.isfinite(high)):
+                    raise ValueError(f"bounds: [{low}, {high}] for {name!r} must be finite")
                 if not low <= high:
                     raise ValueError(f"bounds: lower bound {low} > upper bound {high} for {name!r}")
         return self
