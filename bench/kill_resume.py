@@ -1,6 +1,6 @@
 """Kill-and-resume trials: kill -9 a campaign at a random moment, resume it, count damage.
 
-    python bench/kill_resume.py [--trials 20] [--seed 1]
+    python bench/kill_resume.py [--trials 20] [--seed 1] [--kinds single nested sequential]
 
 For each of single-level, nested and sequential campaigns (small ones, whose runs start a
 real external program through CommandRunner), `--trials` times: start `enchanted run`,
@@ -121,9 +121,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--kinds", nargs="+", default=["single", "nested", "sequential"])
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    for kind in ("single", "nested", "sequential"):
+    for kind in args.kinds:
         totals = [0, 0, 0]
         for number in range(args.trials):
             with tempfile.TemporaryDirectory() as tmp:
