@@ -17,6 +17,11 @@ from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
 
+class ExecutorUnusable(RuntimeError):
+    """The engine cannot run anything (its workers die on start-up): the campaign stops
+    instead of recording every run as CRASHED; the runs are redone on resume."""
+
+
 class Executor(ABC):
     """Where runs execute. Subclasses wrap a process pool, Dask, or a batch system."""
 

@@ -76,7 +76,10 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
         if config.jobqueue_class() is None:
             from distributed import LocalCluster
 
-            cluster = LocalCluster(**local_cluster_kwargs(config))
+            from enchanted_surrogates.executors.script_main import main_hidden
+
+            with main_hidden():  # its worker processes must not re-run the user's script
+                cluster = LocalCluster(**local_cluster_kwargs(config))
             started = Started(Client(cluster), cluster)
         else:
             started = _start_jobqueue(config, log_directory)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
@@ -11,9 +10,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
-from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.chunking import ChunkPolicy
 from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
+from enchanted_surrogates.executors.script_main import script_safe_context
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
@@ -63,7 +63,7 @@ class LocalExecutor(Executor):
         self._workers = config.max_workers or config.n_jobs or os.cpu_count() or 1
         self.max_pending = 2 * self._workers if config.max_pending is None else config.max_pending
         self.crash_attempts = config.crash_attempts
-        self._context = multiprocessing.get_context(config.start_method)
+        self._context = script_safe_context(config.start_method)
         if config.start_method == "forkserver":
             # Workers fork from a server that already imported the worker side once.
             self._context.set_forkserver_preload([run_chunk.__module__])
@@ -124,16 +124,10 @@ class LocalExecutor(Executor):
                 self._chunk_of[future] = (pool_future, chunk)
             pool_future.add_done_callback(lambda done: _deliver(done, chunk))
             return
-        for task, _, future in chunk:
-            _settle(
-                future,
-                result=RunResult(
-                    run_id=task.run_id,
-                    status=Status.CRASHED,
-                    error=f"the worker pool broke {self._breaks_in_a_row} times in a row with no "
-                    "run executing: worker processes die on start-up (or while receiving a task)",
-                ),
-            )
+        raise ExecutorUnusable(
+            f"the worker pool broke {self._breaks_in_a_row} times in a row before any run "
+            "started: its worker processes die on start-up (see logs/main.log)"
+        )
 
     def _discard_pool(self) -> None:
         """Drop a broken pool and find which run its death belongs to.

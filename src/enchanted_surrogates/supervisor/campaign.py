@@ -22,7 +22,7 @@ from enchanted_surrogates import __version__, secrets
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
-from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
@@ -341,7 +341,7 @@ class Campaign:
                 parents = self._next_parents(finished)
         except Interrupted:
             self._stop(executors, journal)
-        except CampaignAborted as exc:
+        except (CampaignAborted, ExecutorUnusable) as exc:
             aborted = str(exc)
             log.error("aborting the campaign: %s", aborted)
             executors.abort_all()
