@@ -11,7 +11,7 @@ from enchanted_surrogates import __version__
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
-EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_ABORTED, EXIT_ALL_FAILED = 0, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -201,6 +201,9 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
         f"failed; dataset in {dataset_path(spec.base_run_dir)}",
         file=sys.stderr,
     )
+    if progress.done and not progress.successes:
+        print("error: every run failed; see logs/failures.log", file=sys.stderr)
+        return EXIT_ALL_FAILED
     return EXIT_OK
 
 

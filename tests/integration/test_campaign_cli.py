@@ -231,9 +231,13 @@ def test_raising_runner_gives_failed_rows_and_the_campaign_finishes(tmp_path, en
 def test_runner_without_success_key_gives_failed_rows(tmp_path, enchanted):
     config = write_config(
         tmp_path / "c.yaml",
-        basic_config(tmp_path / "camp", {"type": "es_test_plugins:NoSuccessRunner"}),
+        basic_config(
+            tmp_path / "camp",
+            {"type": "es_test_plugins:NoSuccessRunner"},
+            stop_if_first_runs_fail=0,
+        ),
     )
-    assert enchanted("run", config, cwd=tmp_path).returncode == 0
+    assert enchanted("run", config, cwd=tmp_path).returncode == 4  # every run failed
     df = pd.read_csv(tmp_path / "camp" / "enchanted_dataset.csv")
     assert (df["status"] == "FAILED").all()
     assert (df["error"] == "runner returned no 'success' key").all()

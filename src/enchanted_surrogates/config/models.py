@@ -127,6 +127,12 @@ class SupervisorConfig(_Strict):
     failure_rate_min_runs: int = Field(
         default=20, ge=1, description="...once at least this many runs have finished."
     )
+    stop_if_first_runs_fail: int = Field(
+        default=5,
+        ge=0,
+        description="Stop when this many first finished runs all failed: a broken setup "
+        "(misspelt program, missing input) should not burn the whole budget; 0: never.",
+    )
     abort_on_first_failure: bool = Field(
         default=False, description="The first failed run stops the campaign (a broken setup)."
     )

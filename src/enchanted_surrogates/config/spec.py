@@ -202,7 +202,9 @@ class _Checker:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                spec.cls(**copy.deepcopy(spec.options))
+                built = spec.cls(**copy.deepcopy(spec.options))
+                for line in getattr(built, "validation_warnings", list)():
+                    warnings.warn(line, stacklevel=1)
             except ValidationError as exc:
                 model = opts.options_model(spec.cls)
                 for error in exc.errors():

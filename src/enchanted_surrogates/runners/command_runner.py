@@ -43,6 +43,7 @@ from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.program_check import missing_program
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(
@@ -355,6 +356,11 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [_build(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [_build(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+
+    def validation_warnings(self) -> list[str]:
+        """What `validate` should say about this entry beyond its errors."""
+        missing = missing_program(self.command, self.shell)
+        return [missing] if missing else []
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         """Run the program for `params`; its outputs with `success`, or a RunError."""

@@ -101,6 +101,14 @@ class Campaign:
         try:
             handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
             try:
+                log.debug(
+                    "config %s: base_run_dir %s, run mode %s, %d level(s), journal %s",
+                    self.spec.source,
+                    self.base,
+                    self.mode,
+                    len(self.spec.levels),
+                    "replayed" if history is not None else "new",
+                )
                 for warning in [*self.spec.warnings, *self._local_storage_warning()]:
                     log.warning("%s", warning)
                 with self._signals():
@@ -493,7 +501,14 @@ class _SharedExecutors:
 
     def get(self, entry: Any) -> Executor:
         if entry.name not in self._built:
-            self._built[entry.name] = entry.build()
+            started = time.monotonic()
+            executor = self._built[entry.name] = entry.build()
+            log.debug(
+                "executor %s: %s built in %.2f s",
+                entry.name,
+                type(executor).__name__,
+                time.monotonic() - started,
+            )
         return self._built[entry.name]
 
     def release_after(self, level_index: int) -> None:

@@ -178,6 +178,13 @@ class LevelRunner:
                 self._backlog_done = True
                 break
             chain, stage, params = item
+            log.debug(
+                "resume: run %s (point %d, parent %d, stage %d) was not finished; running it again",
+                self._run_dir(chain.index, chain.parent, stage).name,
+                chain.index,
+                chain.parent,
+                stage,
+            )
             self._open_by_parent[chain.parent] += 1
             self._submit(chain, stage, params, clean=True)
             started += 1
@@ -317,6 +324,8 @@ class LevelRunner:
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("submit %s attempt %d: %s", name, chain.attempt, _short(params))
         self.stream.submit(self.executors[stage], task)
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
@@ -324,6 +333,14 @@ class LevelRunner:
         final row. Raises CampaignAborted when a failure policy (or the runner) says so."""
         chain = self._chains.pop(task.run_id)
         stage = task.stage
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "finished %s: %s in %.3g s%s",
+                task.run_id,
+                result.status,
+                result.runtime_sec or 0.0,
+                f" ({result.error})" if result.error else "",
+            )
         if self._should_retry(task, result):
             self.recorder.retry(task, result)
             chain.attempt += 1
