@@ -72,6 +72,14 @@ class Executor(ABC):
         """Has this task started on a worker (rather than waiting in a queue)?"""
         return bool(future.running())
 
+    def reattaches(self, run_dir: str, attempt: int) -> bool:
+        """Is a job of an earlier supervisor still working on this run (keep its run dir)?"""
+        return False
+
+    def job_info(self, future: Any) -> dict[str, Any]:
+        """The batch job behind a future, for the journal; empty if there is none."""
+        return {}
+
     def flush(self) -> None:
         """Hand over submissions an executor may buffer; called before the supervisor waits."""
 
