@@ -93,7 +93,10 @@ def test_each_run_is_a_batch_job_rendered_from_the_users_script(tmp_path, enchan
 def test_a_job_that_fails_before_the_task_is_a_failed_run_with_its_output(tmp_path, enchanted):
     gate = tmp_path / "gate"
     gate.touch()
-    template = "#!/bin/bash\n#SBATCH --output={batch_dir}/job.out\necho no licence >&2\nexit 3\n{command}\n"
+    template = (
+        "#!/bin/bash\n#SBATCH --output={batch_dir}/job.out\n"
+        "echo no licence >&2\nexit 3\n{command}\n"
+    )
     config, _ = _config(tmp_path, 2, gate, job_script_text=template)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     df = _dataset(tmp_path)

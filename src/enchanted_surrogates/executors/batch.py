@@ -13,6 +13,7 @@ finished with a result) is re-attached to, not submitted again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -255,7 +256,5 @@ def _tail(path: Path) -> str:
 
 
 def _settle(future: Future, result: RunResult) -> None:
-    try:
+    with contextlib.suppress(InvalidStateError):  # cancelled meanwhile: not wanted
         future.set_result(result)
-    except InvalidStateError:
-        pass  # cancelled meanwhile: the result is not wanted
