@@ -105,9 +105,47 @@ def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> St
         cluster.adapt(minimum_jobs=config.scale_n_jobs_min, maximum_jobs=config.scale_n_jobs_max)
     else:
         cluster.scale(jobs=config.scale_n_jobs or 1)
+        _submit_now(cluster)
     if kwargs.get("log_directory"):
         log.info("worker logs go to %s", kwargs["log_directory"])
     return Started(client, cluster)
+
+
+def _submit_now(cluster: Any) -> None:
+    """Submit the planned jobs and wait for the submissions (not the jobs) to finish.
+
+    dask-jobqueue submits in the background and only logs a refused `sbatch`, so the
+    campaign would wait forever for workers; here the scheduler's refusal ends it at once.
+    SpecCluster has no public call for this, hence its internal one. Awaiting a job whose
+    submission failed submits it once more, which raises the scheduler's error again.
+    """
+    from distributed.core import Status
+
+    from enchanted_surrogates.supervisor.policies import CampaignAborted
+
+    async def submitted() -> None:
+        await cluster._correct_state()
+        for job in list(cluster.workers.values()):
+            await job
+
+    tornado_log = logging.getLogger("tornado.application")
+    tornado_log.addFilter(_not_the_refused_submission)
+    try:
+        cluster.sync(submitted)
+    except RuntimeError as exc:
+        for job in list(cluster._created):
+            if job.status == Status.created:  # its job was never submitted
+                job.status = Status.failed
+        cluster.close()
+        text = str(exc)
+        message = text.split("stderr:", 1)[-1].strip() or text
+        raise CampaignAborted(f"the batch system refused a worker job: {message}") from exc
+
+
+def _not_the_refused_submission(record: logging.LogRecord) -> bool:
+    """Tornado logs the refused background submission with a traceback; _submit_now
+    reports it as one line instead."""
+    return "_correct_state_internal" not in record.getMessage()
 
 
 def jobqueue_kwargs(config: DaskExecutorConfig, log_directory: str | None) -> dict[str, Any]:
