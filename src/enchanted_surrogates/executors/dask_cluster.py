@@ -11,6 +11,8 @@ import importlib.util
 import logging
 import os
 import re
+import signal
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,7 +96,7 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
 
 def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> Started:
     name = config.jobqueue_class()
-    module = importlib.import_module("dask_jobqueue")
+    module = _import_keeping_sigint("dask_jobqueue")
     kwargs = jobqueue_kwargs(config, log_directory)
     cluster = getattr(module, name)(**kwargs)
     log.info("worker job script:\n%s", cluster.job_script())
@@ -109,6 +111,18 @@ def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> St
     if kwargs.get("log_directory"):
         log.info("worker logs go to %s", kwargs["log_directory"])
     return Started(client, cluster)
+
+
+def _import_keeping_sigint(name: str) -> Any:
+    """Import dask-jobqueue without losing the campaign's Ctrl-C handler: its runner module
+    replaces SIGINT with `sys.exit()` at import, which would end an interrupted campaign
+    with exit 0 instead of 130 and no 'interrupted' in the journal."""
+    previous = signal.getsignal(signal.SIGINT)
+    module = importlib.import_module(name)
+    importlib.import_module(f"{name}.runner")
+    if threading.current_thread() is threading.main_thread() and previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    return module
 
 
 def _submit_now(cluster: Any) -> None:
