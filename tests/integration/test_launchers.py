@@ -88,7 +88,7 @@ def test_srun_launches_the_ranks_inside_a_batch_job(tmp_path, mpi_program):
     config = basic_config(tmp_path / "c", runner, sampler)
     config["executors"]["e1"] = {
         "type": "BatchExecutor",
-        "sbatch_args": [f"--partition={default_partition()}", "--ntasks=2"],
+        "sbatch_args": [f"--partition={default_partition()}"],  # --ntasks=2 from the launcher
         "poll_interval": 0.5,
         "poll_max": 2.0,
     }

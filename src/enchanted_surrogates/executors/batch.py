@@ -120,7 +120,8 @@ class BatchExecutor(Executor):
         script.write_text(self._render(task, folder))
         os.makedirs(task.run_dir, exist_ok=True)
         try:
-            job_id = slurm.submit(str(script), ["--chdir", task.run_dir, *self.config.sbatch_args])
+            args = ["--chdir", task.run_dir, *_resources(task), *self.config.sbatch_args]
+            job_id = slurm.submit(str(script), args)
         except slurm.SchedulerError as exc:
             raise CampaignAborted(f"run {task.run_id}: {exc}") from exc
         (folder / JOB_RECORD).write_text(
@@ -245,6 +246,20 @@ class BatchExecutor(Executor):
                 len(jobs),
             )
         self.close()
+
+
+def _resources(task: Task) -> list[str]:
+    """The job's request from what the run declares (a CommandRunner `launcher`)."""
+    launcher = task.runner.kwargs.get("launcher")
+    if not isinstance(launcher, dict):
+        return []
+    request = [
+        f"--ntasks={launcher.get('ranks', 1)}",
+        f"--cpus-per-task={launcher.get('threads', 1)}",
+    ]
+    if launcher.get("gpus"):
+        request.append(f"--gpus={launcher['gpus']}")
+    return request
 
 
 def _tail(path: Path) -> str:
