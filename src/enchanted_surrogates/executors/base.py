@@ -80,6 +80,17 @@ class Executor(ABC):
         """The batch job behind a future, for the journal; empty if there is none."""
         return {}
 
+    def running_and_queued(self) -> tuple[int, int]:
+        """(running, queued) tasks now; may be called from another thread."""
+        for _ in range(3):  # the supervisor thread may change the set meanwhile
+            try:
+                futures = list(self._inflight)
+            except RuntimeError:
+                continue
+            running = sum(1 for future in futures if self.is_running(future))
+            return running, len(futures) - running
+        return 0, 0
+
     def flush(self) -> None:
         """Hand over submissions an executor may buffer; called before the supervisor waits."""
 
