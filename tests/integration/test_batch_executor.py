@@ -165,3 +165,33 @@ def test_resume_after_kill_9_re_attaches_to_the_running_jobs(tmp_path, cli_env, 
     assert len(df) == 2 and (df["status"] == "SUCCESS").all()
     assert set(_job_ids(tmp_path)) == before  # re-attached, nothing submitted again
     assert "re-attaching" in result.stderr
+
+
+@pytest.mark.parametrize("on_stop", ["leave", "cancel"])
+def test_sigterm_leaves_or_cancels_the_jobs_as_configured(tmp_path, cli_env, on_stop):
+    config, name = _config(tmp_path, 2, tmp_path / "never", on_stop=on_stop)
+    path = write_config(tmp_path / "c.yaml", config)
+    data = tmp_path / "c" / "data"
+    campaign = subprocess.Popen(
+        [os.sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
+        cwd=tmp_path,
+        env=cli_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
+        jobs = set(_job_ids(tmp_path))
+        campaign.send_signal(signal.SIGTERM)
+        assert campaign.wait(timeout=60) == 143
+        assert _journal(tmp_path)[-1]["event"] == "interrupted"
+        if on_stop == "leave":
+            assert set(queued(name)) == jobs
+        else:
+            _wait_for(lambda: not queued(name), "the cancelled jobs to leave", limit=60)
+    finally:
+        if campaign.poll() is None:
+            campaign.kill()
+        for job in queued(name):
+            subprocess.run(["scancel", job], check=False)
