@@ -49,6 +49,11 @@ class Progress:
             self._task = self._bar.add_task("runs", total=total, failed=0)
             self._bar.start()
 
+    @property
+    def interactive(self) -> bool:
+        """Is a progress bar shown (a terminal), rather than log lines?"""
+        return self._bar is not None
+
     def add_total(self, runs: int) -> None:
         """A new level's runs become known once its parents are."""
         self.total += runs

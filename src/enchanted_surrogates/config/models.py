@@ -114,6 +114,12 @@ class SupervisorConfig(_Strict):
         default="csv", description="The dataset file(s): enchanted_dataset.csv and/or .parquet."
     )
     retries: int = Field(default=0, ge=0, description="Default extra attempts per run.")
+    progress_interval_sec: float = Field(
+        default=300.0,
+        ge=0,
+        description="Without a terminal, log a progress line (done, failed, running, queued, "
+        "ETA) at least this often; 0 turns it off.",
+    )
     retry_on: list[RetryStatus] = Field(
         default_factory=lambda: ["CRASHED", "TIMEOUT"],
         description="Statuses retried by default (default: CRASHED, TIMEOUT).",

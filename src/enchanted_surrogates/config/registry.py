@@ -19,6 +19,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "LocalExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
         "JoblibExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
         "DaskExecutor": "enchanted_surrogates.executors.dask:DaskExecutor",
+        "BatchExecutor": "enchanted_surrogates.executors.batch:BatchExecutor",
     },
     "samplers": {
         "GridSampler": "enchanted_surrogates.samplers.grid:GridSampler",

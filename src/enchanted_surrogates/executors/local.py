@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
 from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.chunking import ChunkPolicy
+from enchanted_surrogates.executors.core_packing import CorePacker
 from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
 from enchanted_surrogates.executors.script_main import script_safe_context
 from enchanted_surrogates.status import Status
@@ -77,6 +78,7 @@ class LocalExecutor(Executor):
         self._chunk_of: dict[Future, tuple[Future, list]] = {}
         self._crashes: dict[str, int] = {}
         self._breaks_in_a_row = 0
+        self._packer = CorePacker(self._workers)
 
     def worker_slots(self) -> int:
         return self._workers
@@ -100,6 +102,8 @@ class LocalExecutor(Executor):
         self._seq += 1
         future: Future = Future()
         self._seq_of[future] = (None, self._seq)
+        if not self._packer.admit(task, (task, self._seq, future)):
+            return future  # waits for cores (see core_packing.py)
         self._buffer.append((task, self._seq, future))
         if len(self._buffer) >= self._chunks.size():
             self.flush()
@@ -160,6 +164,8 @@ class LocalExecutor(Executor):
         A buffered task is dropped; a submitted one only if its pool submission can still be
         withdrawn, i.e. the rest of its chunk is cancelled and the pool has not taken it.
         """
+        if self._packer.drop(lambda held: held[2] is future):
+            return future.cancel()
         for position, (_, _, buffered) in enumerate(self._buffer):
             if buffered is future:
                 del self._buffer[position]
@@ -174,6 +180,8 @@ class LocalExecutor(Executor):
 
     def cancel_all(self) -> None:
         """Withdraw everything not yet taken by a worker (runs in progress go on)."""
+        for _, _, future in self._packer.drop_all():
+            future.cancel()
         for _, _, future in self._buffer:
             future.cancel()
         self._buffer = []
@@ -185,6 +193,7 @@ class LocalExecutor(Executor):
     def collect(self, task: Task, future: Any) -> RunResult | Any:
         self._chunk_of.pop(future, None)
         self._current = self._seq_of.pop(future, (None, 0))
+        self._buffer.extend(self._packer.release(task))
         outcome = super().collect(task, future)
         if isinstance(outcome, RunResult) and outcome.status is not Status.CRASHED:
             self._breaks_in_a_row = 0

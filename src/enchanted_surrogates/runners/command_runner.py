@@ -43,6 +43,7 @@ from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.launchers import Launcher
 from enchanted_surrogates.runners.program_check import missing_program
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
@@ -302,6 +303,11 @@ class CommandRunner(Runner):
             description="readers building the row, in order (a later one wins a shared "
             "column): json, yaml, csv, regex, key_value, namelist, function",
         )
+        launcher: Launcher | None = Field(
+            default=None,
+            description="start the program with srun/mpirun/mpiexec on the declared ranks, "
+            "threads and GPUs (see runners/launchers.py)",
+        )
 
         @field_validator("command")
         @classmethod
@@ -356,6 +362,7 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [_build(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [_build(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+        self.launcher = cfg.launcher
 
     def validation_warnings(self) -> list[str]:
         """What `validate` should say about this entry beyond its errors."""
@@ -379,6 +386,9 @@ class CommandRunner(Runner):
         extra = {
             k: _fill(v, env_context, f"env {k}", string.Formatter()) for k, v in self.env.items()
         }
+        if self.launcher is not None:
+            argv = self.launcher.argv(argv)
+            extra = {**self.launcher.env(), **extra}
         code = self._execute(
             " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
         )

@@ -27,6 +27,7 @@ from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
+from enchanted_surrogates.progress_heartbeat import Heartbeat
 from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_final_rows, replay
 from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
@@ -290,6 +291,9 @@ class Campaign:
             progress.preload(bool(row.get("success")))
         files = self._file_policy()
         recorder = Recorder(journal, dataset, progress)
+        heartbeat = Heartbeat(
+            progress, supervisor.progress_interval_sec, executors.running_and_queued
+        ).start()
         event = "campaign_resumed" if resumed else "campaign_started"
         journal.append(
             event,
@@ -361,6 +365,7 @@ class Campaign:
             journal.append("failed_campaign", reason=aborted)
             raise
         finally:
+            heartbeat.stop()
             executors.close_all()
             _remove_local_folder(files)
             progress.close()
@@ -516,6 +521,11 @@ class _SharedExecutors:
             if last == level_index and name in self._built:
                 log.info("executor %s is no longer needed; closing it", name)
                 self._built.pop(name).close()
+
+    def running_and_queued(self) -> tuple[int, int]:
+        """(running, queued) runs over all executors; called by the progress heartbeat."""
+        counts = [executor.running_and_queued() for executor in list(self._built.values())]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
     def abort_all(self) -> None:
         for executor in self._built.values():

@@ -303,7 +303,8 @@ class LevelRunner:
     ) -> None:
         run_dir = self._run_dir(chain.index, chain.parent, stage)
         name = run_dir.name
-        if clean:
+        executor = self.executors[stage]
+        if clean and not executor.reattaches(str(run_dir), chain.attempt):
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         last_stage = stage == len(self.runners) - 1
         task = Task(
@@ -326,7 +327,9 @@ class LevelRunner:
         self.recorder.submitted(task)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("submit %s attempt %d: %s", name, chain.attempt, _short(params))
-        self.stream.submit(self.executors[stage], task)
+        job = executor.job_info(self.stream.submit(executor, task))
+        if job:
+            self.recorder.journal.append("batch_job", run_id=name, attempt=chain.attempt, **job)
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
         """Record a finished stage; retry it, submit the next one, or return the chain's
