@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("pandas", "scipy.stats", "sklearn", "pyarrow", "tables", "h5py", "matplotlib")
 
-PROBE = """
+PROBE = (
+    f"HEAVY = {HEAVY!r}\n"
+    + """
 import contextlib, io, json, sys
 from enchanted_surrogates.cli import main
 with contextlib.redirect_stdout(io.StringIO()):
@@ -21,8 +23,9 @@ with contextlib.redirect_stdout(io.StringIO()):
         code = main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code
-print(json.dumps({"code": code, "heavy": [m for m in %r if m in sys.modules]}))
-""" % (HEAVY,)
+print(json.dumps({"code": code, "heavy": [m for m in HEAVY if m in sys.modules]}))
+"""
+)
 
 
 def _heavy_modules_after(*args: str) -> dict:
