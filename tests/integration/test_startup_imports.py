@@ -66,3 +66,20 @@ def test_lazy_sobol_and_lhs_designs_match_eager_scipy() -> None:
     lhs = LatinHypercubeSampler(parameters=["a", "b"], bounds=bounds, budget=5, seed=3)
     expected = qmc.LatinHypercube(d=2, scramble=True, rng=3).random(5)
     assert [list(p.values()) for p in lhs.propose(5)] == expected.tolist()
+
+
+def test_run_of_a_csv_campaign_imports_no_pandas_or_scipy(tmp_path: Path) -> None:
+    """`enchanted run` leaves the dataset on disk: a uniform random campaign writing CSV
+    needs neither pandas nor scipy, and each costs up to a second of start-up."""
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        "executors: {local: {type: LocalExecutor, max_workers: 2}}\n"
+        "samplers: {random: {type: RandomSampler, parameters: [x, y],"
+        " bounds: [[0, 1], [0, 1]], budget: 20, seed: 0}}\n"
+        "runners: {dg: {type: SyntheticDoubleGaussianRunner}}\n"
+        f"supervisor: {{base_run_dir: {tmp_path / 'runs'},"
+        " run_order: [{sampler: random, executor: local, runner: dg}]}\n"
+    )
+    probe = _heavy_modules_after("run", str(config), "-q")
+    assert probe == {"code": 0, "heavy": []}
+    assert len((tmp_path / "runs" / "enchanted_dataset.csv").read_text().splitlines()) == 21
