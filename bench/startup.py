@@ -11,6 +11,10 @@ work slows every command alike; medians are reported. The references:
   `trivial.work` `--tasks` times (one `submit` each); the campaign is `enchanted run` on a
   config with as many `TrivialRunner` runs (run directories under `--dir`, /dev/shm by
   default, so the disk does not decide).
+
+`--baseline SRC` also runs `--help`, `validate` and `run` from another source tree (for
+example `git archive <commit> | tar -x -C /tmp/base`, then `--baseline /tmp/base/src`) in
+the same rounds, to show a change's effect on this machine at this load.
 """
 
 from __future__ import annotations
@@ -81,6 +85,7 @@ def main() -> int:
     default_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else os.getcwd()
     parser.add_argument("--dir", default=default_dir, help="where run directories go")
     parser.add_argument("--config", default="examples/quickstart.yaml", help="to validate")
+    parser.add_argument("--baseline", help="another tree's src/ to time alongside")
     args = parser.parse_args()
 
     env = dict(os.environ)
@@ -102,11 +107,18 @@ def main() -> int:
         ],
         f"enchanted run, {args.tasks} runs": [*cli, "run", str(config), "--force", "-q"],
     }
+    envs = {name: env for name in commands}
+    if args.baseline:
+        baseline_env = {**env, "PYTHONPATH": os.pathsep.join([args.baseline, env["PYTHONPATH"]])}
+        for name in list(commands)[1:]:
+            if name.startswith("enchanted"):
+                commands[f"baseline: {name}"] = commands[name]
+                envs[f"baseline: {name}"] = baseline_env
     times: dict[str, list[float]] = {name: [] for name in commands}
     try:
         for _ in range(args.rounds):
             for name, command in commands.items():
-                times[name].append(wall(command, env))
+                times[name].append(wall(command, envs[name]))
     finally:
         shutil.rmtree(where, ignore_errors=True)
 
