@@ -194,7 +194,7 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except CampaignInterrupted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 128 + exc.signum
-    from enchanted_surrogates.storage.load import dataset_path
+    from enchanted_surrogates.storage.dataset_path import dataset_path
 
     print(
         f"done: {progress.done} runs, {progress.successes} succeeded, {progress.failures} "

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from enchanted_surrogates.journal_codec import loads
+
 JOURNAL_FILE = "journal.jsonl"
 
 
@@ -95,6 +97,6 @@ def read_journal(path: str | Path, containing: str | None = None) -> Iterator[di
             if containing is not None and containing not in line:
                 continue
             try:
-                yield json.loads(line)
+                yield loads(line)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{path}:{number}: corrupt journal line ({exc.msg})") from None

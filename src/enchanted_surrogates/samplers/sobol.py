@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt
-from scipy.stats import qmc
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
-
-# scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
-_SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
 
 
 class SobolSequenceSampler(Sampler):
     """Serves the first `budget` points of one (optionally scrambled) Sobol sequence.
 
-    The points are generated once at init, in sequence order, so point i does not depend on
-    how the campaign asks for them.
+    The points are generated once, in sequence order, so point i does not depend on how the
+    campaign asks for them; on first use rather than at init, because `scipy.stats` takes
+    most of a second to import and `enchanted validate` builds every sampler.
     """
 
     class Config(SeededSamplerConfig):
@@ -38,6 +36,7 @@ class SobolSequenceSampler(Sampler):
         super().__init__()
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
+        self._scramble = cfg.scramble
         exponent = (self.budget - 1).bit_length()
         if self.budget != 2**exponent:
             warnings.warn(
@@ -47,15 +46,24 @@ class SobolSequenceSampler(Sampler):
                 UserWarning,
                 stacklevel=2,
             )
+
+    @cached_property
+    def design(self) -> np.ndarray:
+        """The `budget` points, one row each, scaled to the bounds."""
+        from scipy.stats import qmc
+
+        # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
+        seed_keyword = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
         engine = qmc.Sobol(
-            d=len(self.parameters), scramble=cfg.scramble, **{_SEED_KEYWORD: self.seed}
+            d=len(self.parameters), scramble=self._scramble, **{seed_keyword: self.seed}
         )
+        exponent = (self.budget - 1).bit_length()
         # random_base2 then a prefix: the same points as random(budget), without scipy's own
         # power-of-two warning on top of the one above.
         unit = engine.random_base2(exponent)[: self.budget]
         low, high = np.array(self.bounds).T
         # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        self.design = low + unit * (high - low)
+        return low + unit * (high - low)
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]

@@ -13,9 +13,8 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from enchanted_surrogates import __version__, secrets
@@ -32,8 +31,8 @@ from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_fina
 from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
+from enchanted_surrogates.storage.dataset_path import dataset_path
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
-from enchanted_surrogates.storage.load import dataset_path, load_dataset
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
     write_last_complete,
@@ -49,6 +48,9 @@ from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, re
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
@@ -92,6 +94,10 @@ class Campaign:
     def run(self) -> pd.DataFrame:
         """Run every level; return the dataset. Failed runs are rows, not exceptions."""
         self.execute()
+        # Here, not at the top: pandas is ~0.4 s of start-up that `enchanted run` (which
+        # leaves the dataset on disk) does not need.
+        from enchanted_surrogates.storage.load import load_dataset
+
         return load_dataset(self.base)
 
     def execute(self) -> Progress:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from enchanted_surrogates.journal import Journal
 from enchanted_surrogates.progress import Progress
-from enchanted_surrogates.storage.datasets import Datasets
 from enchanted_surrogates.task import RunResult, Task
+
+if TYPE_CHECKING:
+    # The dataset writers import pandas; `enchanted validate` reaches this module through
+    # `supervisor.level` and needs none of them.
+    from enchanted_surrogates.storage.datasets import Datasets
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
