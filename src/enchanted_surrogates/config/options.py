@@ -54,6 +54,11 @@ def accepts_key(cls: type, key: str) -> bool:
     return key in config_keys(options_model(cls))
 
 
+def takes_any_key(cls: type) -> bool:
+    """True if `cls` accepts keys it does not declare (an `__init__` with **kwargs)."""
+    return options_model(cls).model_config.get("extra") == "allow"
+
+
 def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Problem]:
     """Problems with `options` for `cls`, each with the key path it concerns."""
     model = options_model(cls)

@@ -170,7 +170,7 @@ class _Checker:
         if section == "runners":
             limits = self._take_limits(options, path)
             for key in DEPRECATED_RUNNER_KEYS:
-                if key in options and not opts.accepts_key(cls, key):
+                if key in options and not (opts.accepts_key(cls, key) or opts.takes_any_key(cls)):
                     options.pop(key)
                     self.warnings.append(
                         f"{self.source}: runners.{name}.{key} is ignored (deprecated); "
