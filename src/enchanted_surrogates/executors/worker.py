@@ -144,9 +144,14 @@ def to_scalar(value: Any) -> Any:
 
 
 def _write_datapoint(work: str, task: Task, result: RunResult) -> None:
-    """The one-row CSV the original wrote into every run directory (kept for compatibility)."""
+    """The one-row CSV the original wrote into every run directory, with its columns
+    (`success_<runner>`, `runtime_sec_<runner>`, `run_dir` last) kept for its scripts."""
     row = {**task.params, **result.outputs, "success": result.success, "status": str(result.status)}
     row["error"] = result.error
+    row[f"success_{task.runner.name}"] = result.success
+    row[f"runtime_sec_{task.runner.name}"] = result.runtime_sec
+    row.pop("run_dir", None)
+    row["run_dir"] = task.run_dir
     try:
         with open(os.path.join(work, DATAPOINT_FILE), "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -336,7 +336,7 @@ class Campaign:
                 self._runner = None
                 journal.append("level_finished", level=level.index, rows=runner.rows_ended)
                 executors.release_after(level.index)
-                if nested:
+                if nested and level.index != levels[-1].index:  # the next level's parents
                     write_last_complete(self.base, [f.row for f in finished], order)
                 parents = self._next_parents(finished)
         except Interrupted:

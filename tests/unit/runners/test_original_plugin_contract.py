@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pandas as pd
 from campaign_configs import double_gaussian_config
 from es_original_style import FileReadingParser, KwargsRunner, ReusableKwargsRunner
 
@@ -61,3 +62,12 @@ def test_is_package_available_does_not_raise_for_missing_parents() -> None:
     assert is_package_available("numpy") and is_package_available("dask.distributed")
     assert not is_package_available("es_no_such_package")
     assert not is_package_available("es_no_such_package.sub")
+
+
+def test_the_datapoint_file_carries_the_original_columns(tmp_path: Path) -> None:
+    task = make_task(KwargsRunner, {"x": 1.0, "y": 2.0}, str(tmp_path / "r"))
+    run_task(task)
+    point = pd.read_csv(tmp_path / "r" / "enchanted_datapoint.csv")
+    assert bool(point.loc[0, "success_KwargsRunner"]) is True
+    assert point.loc[0, "runtime_sec_KwargsRunner"] >= 0
+    assert point.columns[-1] == "run_dir" and point.loc[0, "run_dir"] == str(tmp_path / "r")
