@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import warnings
 from functools import cache
 from typing import Any
 
@@ -63,7 +64,9 @@ def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Proble
     """Problems with `options` for `cls`, each with the key path it concerns."""
     model = options_model(cls)
     try:
-        model.model_validate(options)
+        with warnings.catch_warnings():  # building the entry next reports them, once
+            warnings.simplefilter("ignore")
+            model.model_validate(options)
     except ValidationError as exc:
         return [problem_from_error(error, path, model, model) for error in exc.errors()]
     return []
