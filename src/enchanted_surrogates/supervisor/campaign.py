@@ -389,7 +389,12 @@ class Campaign:
         asked = history.levels[index].asked() if index in history.levels else 0
         target = None
         if self.mode == "extend":
-            target = asked + own
+            target = asked + (0 if entry.name in self.spec.extend_nothing else own)
+            if target == 0:
+                raise CampaignRefused(
+                    f"level {index}: sampler {entry.name} has budget 0 under extend but no "
+                    "points yet; give it a budget"
+                )
         elif self.mode == "resume" and history.budgets.get(index, 0) > own:
             target = history.budgets[index]
         if target is None:
