@@ -19,8 +19,8 @@ from enchanted_surrogates.storage.run_files import FilePolicy
 class RunnerSpec:
     """How to build a runner on a worker: the class and its validated keyword arguments.
 
-    `key` identifies the built object in the per-process cache, so a runner is built once
-    per worker process, not once per task.
+    `key` identifies the built object in the per-process cache, so a `reusable` runner is
+    built once per worker process, not once per task.
     """
 
     name: str
@@ -81,7 +81,8 @@ def make_task(
     runner: type, params: dict[str, Any], run_dir: str, run_id: str | None = None, **kwargs: Any
 ) -> Task:
     """A Task for your own loop: `runner` is a Runner class built from `kwargs` on the worker
-    (once per worker process); `run_id` defaults to the run dir's name."""
+    (per run, or once per worker process if it is `reusable`); `run_id` defaults to the run
+    dir's name."""
     spec = RunnerSpec(
         name=runner.__name__, cls=runner, kwargs=kwargs, key=runner_key(runner, kwargs)
     )

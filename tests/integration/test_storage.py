@@ -145,7 +145,7 @@ def test_children_of_failed_parents_read_their_files_with_include(tmp_path, ench
     }
     done = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    rows = pd.read_csv(base / "enchanted_dataset.csv")
+    rows = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
     children = rows[rows["level"] == 1]
     assert len(children) == 12
     assert (~rows[rows["level"] == 0]["success"]).any()  # some parents failed at stage a

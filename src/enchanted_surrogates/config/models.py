@@ -146,6 +146,11 @@ class SupervisorConfig(_Strict):
         default="skip",
         description="Whether failed rows of a level still fan out into the next level.",
     )
+    sequential_failed_stages: Literal["stop", "continue"] = Field(
+        default="stop",
+        description="Whether a failed stage ends its chain (stop) or the next stage still "
+        "runs on its row, as in the original (continue).",
+    )
 
     @field_validator("summary_datatype")
     @classmethod

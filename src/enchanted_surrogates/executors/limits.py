@@ -51,8 +51,8 @@ def run_limited(
     timeout: float | None,
     memory_limit_mb: float | None,
 ) -> Any:
-    """`runner.single_code_run(run_dir, params)` in a limited child; its return value, or
-    the RunError (or AbortCampaign) that says how it ended."""
+    """`runner.single_code_run(run_dir=..., params=...)` in a limited child; its return
+    value, or the RunError (or AbortCampaign) that says how it ended."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -119,7 +119,7 @@ def _child(runner: Any, run_dir: str, params: dict, memory_limit_mb: float | Non
         limit = int(memory_limit_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        message: tuple = ("ok", runner.single_code_run(run_dir, params))
+        message: tuple = ("ok", runner.single_code_run(run_dir=run_dir, params=params))
     except AbortCampaign as exc:
         message = ("abort", str(exc))
     except MemoryError:

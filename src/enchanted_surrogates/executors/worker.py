@@ -1,4 +1,4 @@
-"""What runs on a worker process: build the runner once, run one task, return a RunResult.
+"""What runs on a worker process: build the runner, run one task, return a RunResult.
 
 Kept free of heavy imports (no pandas) so worker start-up and per-task cost stay small.
 """
@@ -24,7 +24,11 @@ _RUNNERS: dict[str, Any] = {}
 
 
 def get_runner(spec: RunnerSpec) -> Any:
-    """The runner for `spec`, built on first use in this process and reused after."""
+    """The runner for `spec`: a fresh one per run, as the original built them, so state a
+    plugin keeps in `self` cannot leak into the next run; a class that declares
+    `reusable = True` (the built-ins) is built once per process and reused."""
+    if not getattr(spec.cls, "reusable", False):
+        return spec.cls(**spec.kwargs)
     runner = _RUNNERS.get(spec.key)
     if runner is None:
         runner = spec.cls(**spec.kwargs)
@@ -47,7 +51,7 @@ def run_task(task: Task) -> RunResult:
         if spec.timeout or spec.memory_limit:
             raw = run_limited(runner, work, dict(task.params), spec.timeout, spec.memory_limit)
         else:
-            raw = runner.single_code_run(work, dict(task.params))
+            raw = runner.single_code_run(run_dir=work, params=dict(task.params))
         outputs, status, error = check_outputs(raw)
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
@@ -140,9 +144,14 @@ def to_scalar(value: Any) -> Any:
 
 
 def _write_datapoint(work: str, task: Task, result: RunResult) -> None:
-    """The one-row CSV the original wrote into every run directory (kept for compatibility)."""
+    """The one-row CSV the original wrote into every run directory, with its columns
+    (`success_<runner>`, `runtime_sec_<runner>`, `run_dir` last) kept for its scripts."""
     row = {**task.params, **result.outputs, "success": result.success, "status": str(result.status)}
     row["error"] = result.error
+    row[f"success_{task.runner.name}"] = result.success
+    row[f"runtime_sec_{task.runner.name}"] = result.runtime_sec
+    row.pop("run_dir", None)
+    row["run_dir"] = task.run_dir
     try:
         with open(os.path.join(work, DATAPOINT_FILE), "w", newline="") as handle:
             writer = csv.writer(handle)

@@ -260,6 +260,8 @@ class CommandRunner(Runner):
     the program inherits.
     """
 
+    reusable = True  # keeps no per-run state in self
+
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid", title="CommandRunner")
 

@@ -22,6 +22,8 @@ class FunctionRunner(Runner):
     e.g. diagnostics, kept apart from the result in the function's own code.
     """
 
+    reusable = True  # keeps no per-run state in self
+
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid", title="FunctionRunner")
 

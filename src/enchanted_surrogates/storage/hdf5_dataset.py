@@ -9,6 +9,8 @@ are empty. Columns with missing booleans or integers are stored as floats
 (1.0/0.0/NaN), since HDF5 has no missing value for them; `column_kinds` in the
 metadata says what each column really holds. The campaign metadata is in the
 attributes of `/dataset`: config, version, user, host, levels, started_at, ended_at.
+The original's groups (`data/runs`, `data/aggregated`, `metadata/run_groups`) are added
+beside it when the file is closed (original_h5_layout.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from enchanted_surrogates.storage.column_kinds import BOOL, INT, STR, logical
+from enchanted_surrogates.storage.original_h5_layout import write_original_layout
 from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter, require
 
 HDF5_FILE = "runs.h5"
@@ -146,3 +149,5 @@ class Hdf5Dataset(TableWriter):
         ended = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_metadata(ended_at=ended)
         self._store.close()
+        frame = self._pd.read_hdf(self.path, KEY)
+        write_original_layout(self.path, frame, self.metadata.get("levels", "[]"))

@@ -146,7 +146,8 @@ def scan_journal(path: Path, keep: Any = None) -> JournalSchema:
 
 
 def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> None:
-    """The rows of the last finished level, swapped in atomically."""
+    """The rows of the last finished level that a deeper level fans out of (the original's
+    meaning: the parents of the deepest level reached), swapped in atomically."""
     path = base / LAST_COMPLETE_FILE
     tmp = path.with_suffix(".csv.tmp")
     level_order = ColumnOrder(order.parameters, order.runners, levels=True)
@@ -170,7 +171,11 @@ def rebuild(base: str | Path) -> int:
     files.extend(iter_final_rows(journal))
     files.close()
     history = replay(journal)
-    finished = [index for index, level in history.levels.items() if level.finished]
+    deepest = (
+        len((recorded_config(schema.config_text).get("supervisor") or {}).get("run_order") or [])
+        - 1
+    )
+    finished = [i for i, level in history.levels.items() if level.finished and i != deepest]
     if len(history.levels) > 1 and finished:
         last = history.levels[max(finished)]
         write_last_complete(base, [last.ended[key] for key in sorted(last.ended)], schema.order)

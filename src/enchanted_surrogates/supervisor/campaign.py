@@ -354,7 +354,7 @@ class Campaign:
                 self._runner = None
                 journal.append("level_finished", level=level.index, rows=runner.rows_ended)
                 executors.release_after(level.index)
-                if nested:
+                if nested and level.index != levels[-1].index:  # the next level's parents
                     write_last_complete(self.base, [f.row for f in finished], order)
                 parents = self._next_parents(finished)
         except Interrupted:
@@ -408,7 +408,12 @@ class Campaign:
         asked = history.levels[index].asked() if index in history.levels else 0
         target = None
         if self.mode == "extend":
-            target = asked + own
+            target = asked + (0 if entry.name in self.spec.extend_nothing else own)
+            if target == 0:
+                raise CampaignRefused(
+                    f"level {index}: sampler {entry.name} has budget 0 under extend but no "
+                    "points yet; give it a budget"
+                )
         elif self.mode == "resume" and history.budgets.get(index, 0) > own:
             target = history.budgets[index]
         if target is None:

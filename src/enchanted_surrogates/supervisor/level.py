@@ -3,7 +3,8 @@
 A level's unit of work is a *chain*: one sampled point, merged into one parent row of
 the previous level (`{**parent_row, **point}`), run through the level's stages in order.
 A stage's row is the next stage's params, so outputs flow down the chain; the chain ends
-at its last stage or at its first failure, and only then becomes a dataset row.
+at its last stage or at its first failure (unless `sequential_failed_stages: continue`),
+and only then becomes a dataset row.
 
 `async` keeps every worker busy: whenever slots are free it asks the sampler for points
 and submits their chains' first stages, and submits a chain's next stage the moment the
@@ -138,6 +139,7 @@ class LevelRunner:
         self.files = files
         self.last_level = last_level
         self.include_failed = supervisor.nested_failed_parents == "include"
+        self.continue_failed = supervisor.sequential_failed_stages == "continue"
         # rows are kept only where a next level fans out of them or last_complete needs them
         self.keep_rows = keep_rows
         self.finished = (
@@ -320,8 +322,10 @@ class LevelRunner:
             write_datapoint=self.files.writes_datapoint if self.files else True,
             files=self.files,
             read_later_if_success=not (last_stage and self.last_level),
-            # a failure at any stage ends the chain; with `include` its row is a parent too
-            read_later_if_failure=not self.last_level and self.include_failed,
+            # a failure ends the chain unless stages continue; with `include` its row is a
+            # parent too
+            read_later_if_failure=(not last_stage and self.continue_failed)
+            or (not self.last_level and self.include_failed),
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
@@ -350,7 +354,7 @@ class LevelRunner:
             self._submit(chain, stage, task.params, clean=True)  # a fresh start, as on resume
             return None
         last = stage == len(self.runners) - 1
-        final = last or not result.success
+        final = last or (not result.success and not self.continue_failed)
         extra = {"level": self.level.index} if self.tag_level else {}
         if self.retries[stage]:
             extra[f"attempts_{task.runner.name}"] = task.attempt
