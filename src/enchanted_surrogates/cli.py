@@ -298,7 +298,8 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(campaign_status(base).as_dict()))
         return EXIT_OK
-    console = Console()
+    tty = sys.stdout.isatty()
+    console = Console(soft_wrap=not tty, width=None if tty else 1000)  # a pipe: no cut lines
     if not args.watch:
         console.print(render(campaign_status(base)))
         return EXIT_OK

@@ -212,6 +212,7 @@ class LevelRunner:
             mode=self.mode,
             planned=self.planned_chains,
             stages=[runner.name for runner in self.runners],
+            slots=[executor.worker_slots() for executor in self.executors],
         )
         if self.parents:
             if self.mode == "batch":
