@@ -13,6 +13,8 @@ import os
 import re
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +86,9 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
 
             from enchanted_surrogates.executors.script_main import main_hidden
 
-            with main_hidden():  # its worker processes must not re-run the user's script
+            # its worker processes must not re-run the user's script, nor die with tracebacks
+            # on the Ctrl-C that the supervisor handles (it stops them itself)
+            with main_hidden(), _sigint_ignored_by_children():
                 cluster = LocalCluster(**local_cluster_kwargs(config))
             started = Started(Client(cluster), cluster)
         else:
@@ -99,6 +103,20 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
         log.info("waiting for the cluster's %d workers to connect", wanted)
         started.client.wait_for_workers(wanted)
     return started
+
+
+@contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """SIGINT ignored while worker processes start: an ignored signal stays ignored across
+    exec, and Python then installs no KeyboardInterrupt handler in the child."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> Started:
