@@ -27,6 +27,8 @@ BUILTINS: dict[str, dict[str, str]] = {
         "LatinHypercubeSampler": "enchanted_surrogates.samplers.latin_hypercube:"
         "LatinHypercubeSampler",
         "SobolSequenceSampler": "enchanted_surrogates.samplers.sobol:SobolSequenceSampler",
+        "ExplicitPointsSampler": "enchanted_surrogates.samplers.explicit_points:"
+        "ExplicitPointsSampler",
         "ActiveLearningSampler": "enchanted_surrogates.samplers.active_learning:"
         "ActiveLearningSampler",
         "BayesianOptimizationSampler": "enchanted_surrogates.samplers.bayesian_optimization:"
