@@ -5,11 +5,11 @@ from __future__ import annotations
 import inspect
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 from scipy.stats import qmc
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
@@ -22,7 +22,7 @@ class LatinHypercubeSampler(Sampler):
     the campaign as a whole, and a fixed design makes point i independent of chunking.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="LatinHypercubeSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -54,13 +54,11 @@ class LatinHypercubeSampler(Sampler):
             optimization=cfg.optimization,
             **{_SEED_KEYWORD: self.seed},
         )
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        self.design = low + engine.random(self.budget) * (high - low)
+        self.design = from_unit(engine.random(self.budget), cfg.marginals())
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

@@ -6,11 +6,11 @@ import inspect
 import warnings
 from typing import Any
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt
 from scipy.stats import qmc
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
@@ -23,7 +23,7 @@ class SobolSequenceSampler(Sampler):
     how the campaign asks for them.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="SobolSequenceSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -53,13 +53,11 @@ class SobolSequenceSampler(Sampler):
         # random_base2 then a prefix: the same points as random(budget), without scipy's own
         # power-of-two warning on top of the one above.
         unit = engine.random_base2(exponent)[: self.budget]
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        self.design = low + unit * (high - low)
+        self.design = from_unit(unit, cfg.marginals())
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (
