@@ -141,9 +141,7 @@ class Discrete(_Distribution):
     @model_validator(mode="after")
     def _weights_match(self) -> Discrete:
         if self.weights is not None and len(self.weights) != len(self.values):
-            raise ValueError(
-                f"weights: {len(self.values)} values but {len(self.weights)} weights"
-            )
+            raise ValueError(f"weights: {len(self.values)} values but {len(self.weights)} weights")
         return self
 
     def frozen(self) -> Any:
