@@ -39,6 +39,12 @@ class _Distribution(BaseModel):
         """Inverse CDF at uniform numbers `u` in [0, 1]."""
         return self.frozen().ppf(np.clip(u, EPS, 1.0 - EPS))
 
+    def ppf_in_range(self, u: np.ndarray) -> np.ndarray:
+        """Inverse CDF with u = 0 and 1 at the ends of `range()`: for grid designs
+        (Morris), whose levels include 0 and 1, over unbounded distributions."""
+        low, high = self.frozen().cdf(self.range())
+        return self.ppf(low + np.clip(u, 0.0, 1.0) * (high - low))
+
     def range(self) -> tuple[float, float]:
         """The support, or the central 1 - 2*TAIL quantile range if unbounded."""
         dist = self.frozen()
@@ -67,6 +73,8 @@ class Uniform(_Distribution):
     def ppf(self, u: np.ndarray) -> np.ndarray:
         # Affine map, so a fixed parameter (low == high) works too.
         return self.low + np.clip(u, 0.0, 1.0) * (self.high - self.low)
+
+    ppf_in_range = ppf
 
     def range(self) -> tuple[float, float]:
         return self.low, self.high
@@ -154,6 +162,8 @@ class Discrete(_Distribution):
         index = np.minimum(np.searchsorted(edges, u, side="right"), len(self.values) - 1)
         return np.asarray(self.values, dtype=object)[index]
 
+    ppf_in_range = ppf
+
     def range(self) -> tuple[float, float]:
         return float(min(self.values)), float(max(self.values))
 
@@ -212,7 +222,12 @@ class DistributionsConfig(BaseModel):
         return [Uniform(kind="uniform", low=low, high=high) for low, high in bounds]
 
 
-def from_unit(unit: np.ndarray, marginals: list[Any]) -> list[list[Any]]:
-    """Map a (n, d) array of uniform numbers to n points, column j through marginal j."""
-    columns = [m.ppf(unit[:, j]) for j, m in enumerate(marginals)]
+def from_unit(
+    unit: np.ndarray, marginals: list[Any], within_range: bool = False
+) -> list[list[Any]]:
+    """Map a (n, d) array of uniform numbers to n points, column j through marginal j
+    (`within_range`: u = 0 and 1 go to the ends of each marginal's range)."""
+    columns = [
+        (m.ppf_in_range if within_range else m.ppf)(unit[:, j]) for j, m in enumerate(marginals)
+    ]
     return [list(row) for row in zip(*columns)]
