@@ -8,7 +8,7 @@ from enchanted_surrogates.analysis.design_blocks import complete_blocks
 
 
 def morris_indices(
-    sampler: Any, usable: dict[int, float], resamples: int = 1000, seed: int = 0
+    sampler: Any, usable: dict[int, float], resamples: int = 1000, seed: int = 1
 ) -> dict[str, Any]:
     """mu* (mean absolute effect: importance), sigma (non-linearity or interactions).
 
