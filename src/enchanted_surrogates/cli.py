@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
+from enchanted_surrogates.analysis import command as analysis_command
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         "--successful-only", action="store_true", help="only rows whose runs succeeded"
     )
     export.add_argument("--columns", nargs="+", metavar="COLUMN", help="these columns, in order")
+    analysis_command.add_parser(commands)
     return parser
 
 
@@ -127,6 +129,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return _plot(args)
     if args.command == "init":
         return _init(args)
+    if args.command == "analyse":
+        return analysis_command.run(args)
     try:
         spec = load_spec(
             args.config,

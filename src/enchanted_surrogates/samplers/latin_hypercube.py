@@ -6,10 +6,10 @@ import inspect
 from functools import cached_property
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 
 class LatinHypercubeSampler(Sampler):
@@ -21,7 +21,7 @@ class LatinHypercubeSampler(Sampler):
     to import and `enchanted validate` builds every sampler.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="LatinHypercubeSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -48,9 +48,10 @@ class LatinHypercubeSampler(Sampler):
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
         self._engine_options = {"scramble": cfg.scramble, "optimization": cfg.optimization}
+        self._marginals = cfg.marginals()
 
     @cached_property
-    def design(self) -> np.ndarray:
+    def design(self) -> list[list[Any]]:
         """The `budget` points, one row each, scaled to the bounds."""
         from scipy.stats import qmc
 
@@ -60,13 +61,11 @@ class LatinHypercubeSampler(Sampler):
         engine = qmc.LatinHypercube(
             d=len(self.parameters), **self._engine_options, **{seed_keyword: self.seed}
         )
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        return low + engine.random(self.budget) * (high - low)
+        return from_unit(engine.random(self.budget), self._marginals)
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

@@ -7,10 +7,10 @@ import warnings
 from functools import cached_property
 from typing import Any
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 
 class SobolSequenceSampler(Sampler):
@@ -21,7 +21,7 @@ class SobolSequenceSampler(Sampler):
     most of a second to import and `enchanted validate` builds every sampler.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="SobolSequenceSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -37,6 +37,7 @@ class SobolSequenceSampler(Sampler):
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
         self._scramble = cfg.scramble
+        self._marginals = cfg.marginals()
         exponent = (self.budget - 1).bit_length()
         if self.budget != 2**exponent:
             warnings.warn(
@@ -48,7 +49,7 @@ class SobolSequenceSampler(Sampler):
             )
 
     @cached_property
-    def design(self) -> np.ndarray:
+    def design(self) -> list[list[Any]]:
         """The `budget` points, one row each, scaled to the bounds."""
         from scipy.stats import qmc
 
@@ -61,13 +62,11 @@ class SobolSequenceSampler(Sampler):
         # random_base2 then a prefix: the same points as random(budget), without scipy's own
         # power-of-two warning on top of the one above.
         unit = engine.random_base2(exponent)[: self.budget]
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        return low + unit * (high - low)
+        return from_unit(unit, self._marginals)
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (
