@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from enchanted_surrogates.analysis.surrogates import KINDS
+from enchanted_surrogates.analysis.surrogate_kinds import KINDS
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from enchanted_surrogates.analysis.pce_indices import fit_pce, pce_summary
+from enchanted_surrogates.analysis.surrogate_kinds import KINDS
 from enchanted_surrogates.samplers.distributions import Uniform
 from enchanted_surrogates.samplers.pce import expansion_terms
 
-KINDS = ("gp", "pce")
 MAX_PCE_ORDER = 8
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is loaded by the caller that has a frame, not at import
+    import pandas as pd
 
 
 def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
