@@ -22,8 +22,14 @@ def result_row(task: Task, result: RunResult) -> dict[str, Any]:
     row["error"] = result.error
     row[f"success_{name}"] = result.success
     row[f"runtime_sec_{name}"] = round(result.runtime_sec, 6)
+    row[f"cpu_sec_{name}"] = _rounded(result.cpu_sec, 3)
+    row[f"max_rss_mb_{name}"] = _rounded(result.max_rss_mb, 1)
     row["run_dir"] = task.run_dir
     return row
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _identity(task: Task) -> dict[str, Any]:
