@@ -67,6 +67,7 @@ class RunResult:
     started_at: float = 0.0
     ended_at: float = 0.0
     abort: bool = False  # the runner raised AbortCampaign
+    job_accounting: dict[str, Any] = field(default_factory=dict)  # the scheduler's, per job
 
     @property
     def success(self) -> bool:

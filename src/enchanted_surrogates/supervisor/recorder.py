@@ -54,6 +54,16 @@ class Recorder:
         self.journal.flush()
         self.dataset.flush()
 
+    def _job_accounting(self, task: Task, result: RunResult) -> None:
+        """The scheduler's accounting of the batch job that ran this attempt, if any."""
+        if result.job_accounting:
+            self.journal.append(
+                "batch_job_accounting",
+                run_id=task.run_id,
+                attempt=task.attempt,
+                **result.job_accounting,
+            )
+
     def submitted(self, task: Task) -> None:
         self.journal.append(
             "submitted",
@@ -65,6 +75,7 @@ class Recorder:
 
     def retry(self, task: Task, result: RunResult) -> None:
         """Journal a failed attempt that will be run again (no dataset row)."""
+        self._job_accounting(task, result)
         self.journal.append(
             "retry",
             **_identity(task),
@@ -84,6 +95,7 @@ class Recorder:
         self, task: Task, result: RunResult, final: bool, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Journal one finished stage; a chain's final row also goes to dataset and progress."""
+        self._job_accounting(task, result)
         row = result_row(task, result)
         if extra:
             row.update(extra)
