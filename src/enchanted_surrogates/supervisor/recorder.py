@@ -101,6 +101,7 @@ class Recorder:
             row.update(extra)
         event = "finished" if result.success else "failed"
         self.journal.append(event, **_identity(task), final=final, row=row)
+        self.progress.resources.add_row(row)
         if not final:
             return row
         self.dataset.append(row)
