@@ -51,7 +51,7 @@ class TreeMonitor:
         self._last: dict[tuple[int, float], float] = {}
         self._peak_rss = 0
         self._stopped = threading.Event()
-        self._sample(into=self._baseline)
+        self._sample(into=self._baseline, tree=False)
         self._thread = threading.Thread(target=self._loop, name="run-usage", daemon=True)
         self._thread.start()
 
@@ -59,14 +59,16 @@ class TreeMonitor:
         while not self._stopped.wait(self._interval):
             self._sample(into=self._last)
 
-    def _sample(self, into: dict[tuple[int, float], float]) -> None:
+    def _sample(self, into: dict[tuple[int, float], float], tree: bool = True) -> None:
+        """Read the root, and with `tree` its descendants (a scan of /proc: milliseconds,
+        so runs shorter than one interval never pay for it)."""
         try:
             root = psutil.Process(self._pid)
-            tree = [root, *root.children(recursive=True)]
+            processes = [root, *root.children(recursive=True)] if tree else [root]
         except psutil.Error:
             return
         rss = 0
-        for process in tree:
+        for process in processes:
             try:
                 with process.oneshot():
                     key = (process.pid, process.create_time())
@@ -77,8 +79,8 @@ class TreeMonitor:
         self._peak_rss = max(self._peak_rss, rss)
 
     def stop(self) -> Usage:
-        """End sampling (one last sample first); the tree's sampled usage."""
-        self._sample(into=self._last)
+        """End sampling (one last look at the root first); the tree's sampled usage."""
+        self._sample(into=self._last, tree=False)
         self._stopped.set()
         self._thread.join()
         cpu = sum(
