@@ -53,7 +53,7 @@ def run_task(task: Task) -> RunResult:
         else:
             in_process = InProcessUsage()
             try:
-                raw = runner.single_code_run(work, dict(task.params))
+                raw = runner.single_code_run(run_dir=work, params=dict(task.params))
             finally:
                 usage.append(in_process.stop())
         outputs, status, error = check_outputs(raw)
