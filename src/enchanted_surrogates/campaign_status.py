@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
+from enchanted_surrogates.resource_use import ResourceUse
 from enchanted_surrogates.supervisor.lock import driver_pid
 
 STOPPED = {
@@ -71,6 +72,7 @@ class CampaignStatus:
     started_at: float | None = None
     last_event_at: float | None = None
     levels: list[LevelStatus] = field(default_factory=list)
+    resources: ResourceUse = field(default_factory=ResourceUse)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -118,6 +120,7 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
             stage = level.stage(event["stage"])
             ok = kind == "finished"
             stage.done += 1
+            status.resources.add_row(event.get("row") or {})
             stage.succeeded += ok
             stage.failed += not ok
             if event.get("final"):

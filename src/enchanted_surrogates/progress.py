@@ -11,6 +11,9 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from enchanted_surrogates.resource_use import ResourceUse
 
 log = logging.getLogger("enchanted_surrogates.progress")
 
@@ -26,6 +29,7 @@ class Progress:
         self.started = time.monotonic()
         self._last_write = 0.0
         self._last_log_fraction = 0.0
+        self.resources = ResourceUse()
         if interactive is None:
             interactive = sys.stderr.isatty() and not os.environ.get("CI")
         self._bar = None
@@ -60,8 +64,10 @@ class Progress:
         if self._bar is not None:
             self._bar.update(self._task, total=self.total, completed=self.done)
 
-    def preload(self, success: bool) -> None:
+    def preload(self, success: bool, row: dict[str, Any] | None = None) -> None:
         """Count a run finished before a resume (no log line, no ETA effect)."""
+        if row:
+            self.resources.add_row(row)
         self.total += 1
         self.done += 1
         self.successes += int(success)

@@ -57,6 +57,8 @@ def render(status: CampaignStatus) -> Group:
                 total if index == 0 else "",
             )
     parts: list = [header, table]
+    if status.resources.runs:
+        parts.append(Text(status.resources.summary()))
     if status.failures_by_status:
         counts = ", ".join(f"{name} {n}" for name, n in status.failures_by_status.items())
         lines = [f"failures: {counts}"]

@@ -62,9 +62,12 @@ class RunResult:
     error: str = ""
     traceback: str = ""
     runtime_sec: float = 0.0
+    cpu_sec: float | None = None  # the run's process tree; None where nobody measured it
+    max_rss_mb: float | None = None
     started_at: float = 0.0
     ended_at: float = 0.0
     abort: bool = False  # the runner raised AbortCampaign
+    job_accounting: dict[str, Any] = field(default_factory=dict)  # the scheduler's, per job
 
     @property
     def success(self) -> bool:

@@ -43,6 +43,8 @@ def test_quickstart_leaves_64_successful_rows_and_every_output_file(tmp_path, cl
         "error",
         "success_double_gaussian",
         "runtime_sec_double_gaussian",
+        "cpu_sec_double_gaussian",
+        "max_rss_mb_double_gaussian",
     ):
         assert column in df.columns
     assert (base / "config" / "quickstart.yaml").read_text() == (

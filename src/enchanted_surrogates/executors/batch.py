@@ -29,6 +29,7 @@ from enchanted_surrogates.executors import slurm_commands as slurm
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.batch_config import BatchExecutorConfig
 from enchanted_surrogates.executors.batch_job import RESULT_FILE, TASK_FILE
+from enchanted_surrogates.executors.slurm_accounting import job_accounting
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.supervisor.policies import CampaignAborted
 from enchanted_surrogates.task import RunResult, Task
@@ -192,7 +193,9 @@ class BatchExecutor(Executor):
                 continue
             self._running.discard(job_id)
             changed = True
-            _settle(future, self._outcome(task, job_id, state))
+            result = self._outcome(task, job_id, state)
+            result.job_accounting = job_accounting(job_id)
+            _settle(future, result)
         return changed
 
     def _outcome(self, task: Task, job_id: str, state: slurm.JobState) -> RunResult:

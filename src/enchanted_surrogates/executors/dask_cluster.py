@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_resources import with_default_cores
 
 log = logging.getLogger(__name__)
 
@@ -35,14 +36,17 @@ class Started:
 
 
 def local_cluster_kwargs(config: DaskExecutorConfig) -> dict[str, Any]:
-    """LocalCluster keys: one single-threaded worker process per CPU unless configured."""
-    return {
-        "n_workers": os.cpu_count() or 1,
-        "threads_per_worker": 1,
-        "processes": True,
-        "dashboard_address": DASHBOARD,
-        **(config.LocalCluster_config or {}),
-    }
+    """LocalCluster keys: one single-threaded worker process per CPU unless configured;
+    each worker declares its threads as `cores` (dask_resources.py)."""
+    return with_default_cores(
+        {
+            "n_workers": os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": DASHBOARD,
+            **(config.LocalCluster_config or {}),
+        }
+    )
 
 
 def estimated_slots(config: DaskExecutorConfig) -> int:

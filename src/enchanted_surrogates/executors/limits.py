@@ -17,6 +17,7 @@ import signal
 import traceback
 from typing import Any
 
+from enchanted_surrogates.executors.run_usage import TreeMonitor, Usage, combine, rusage_usage
 from enchanted_surrogates.run_errors import (
     AbortCampaign,
     RunCrashed,
@@ -50,9 +51,11 @@ def run_limited(
     params: dict,
     timeout: float | None,
     memory_limit_mb: float | None,
+    usage: list[Usage] | None = None,
 ) -> Any:
     """`runner.single_code_run(run_dir=..., params=...)` in a limited child; its return
-    value, or the RunError (or AbortCampaign) that says how it ended."""
+    value, or the RunError (or AbortCampaign) that says how it ended. The child's process
+    tree is watched meanwhile; what it used is appended to `usage`, however the run ended."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -62,19 +65,25 @@ def run_limited(
     child.start()
     _running_child = child.pid
     send.close()
+    monitor = TreeMonitor(child.pid)
+    exact: Usage | None = None
     try:
         if not receive.poll(timeout):
             _kill_group(child.pid)
             child.join()
             raise RunTimeout(f"exceeded the timeout of {timeout:g} s; its processes were killed")
         try:
-            kind, payload = receive.recv()
+            kind, payload, exact = receive.recv()
         except EOFError:
             child.join()
             raise _death(child.exitcode, memory_limit_mb) from None
     finally:
         receive.close()
         _running_child = 0
+        if usage is not None:
+            usage.append(combine(monitor.stop(), exact))
+        else:
+            monitor.stop()
     child.join()
     _kill_group(child.pid)  # anything the run left running in its group
     if kind == "ok":
@@ -135,10 +144,11 @@ def _child(runner: Any, run_dir: str, params: dict, memory_limit_mb: float | Non
         message = ("error", (exc.status, str(exc), traceback.format_exc()))
     except BaseException as exc:
         message = ("error", (Status.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+    used = rusage_usage(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     try:
-        send.send(message)
+        send.send((*message, used))
     except Exception as exc:  # e.g. outputs that cannot be pickled
-        send.send(("error", (Status.FAILED, f"cannot return the result: {exc}", "")))
+        send.send(("error", (Status.FAILED, f"cannot return the result: {exc}", ""), used))
     finally:
         send.close()
         os._exit(0)

@@ -15,6 +15,7 @@ from typing import Any
 
 from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
+from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
@@ -43,15 +44,22 @@ def run_task(task: Task) -> RunResult:
     started = time.time()
     t0 = time.perf_counter()
     work = work_dir(task.run_dir, task.files)
+    usage: list[Usage] = []
     try:
         if work != task.run_dir:
             shutil.rmtree(work, ignore_errors=True)  # left by a worker that died mid-run
         os.makedirs(work, exist_ok=True)
         runner = get_runner(spec)
         if spec.timeout or spec.memory_limit:
-            raw = run_limited(runner, work, dict(task.params), spec.timeout, spec.memory_limit)
+            raw = run_limited(
+                runner, work, dict(task.params), spec.timeout, spec.memory_limit, usage
+            )
         else:
-            raw = runner.single_code_run(run_dir=work, params=dict(task.params))
+            in_process = InProcessUsage()
+            try:
+                raw = runner.single_code_run(run_dir=work, params=dict(task.params))
+            finally:
+                usage.append(in_process.stop())
         outputs, status, error = check_outputs(raw)
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
@@ -59,6 +67,8 @@ def run_task(task: Task) -> RunResult:
             raise
         result = _failure(task, exc)
     result.runtime_sec = time.perf_counter() - t0
+    if usage:
+        result.cpu_sec, result.max_rss_mb = usage[0].cpu_sec, usage[0].max_rss_mb
     result.started_at = started
     result.ended_at = time.time()
     _redact(result)

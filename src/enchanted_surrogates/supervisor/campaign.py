@@ -294,7 +294,7 @@ class Campaign:
         dataset = self._open_datasets(history, order)
         progress = Progress(self.log_dir / PROGRESS_FILE, 0)
         for row in history.final_rows():
-            progress.preload(bool(row.get("success")))
+            progress.preload(bool(row.get("success")), row)
         files = self._file_policy()
         recorder = Recorder(journal, dataset, progress)
         heartbeat = Heartbeat(
@@ -385,6 +385,8 @@ class Campaign:
         if aborted:
             raise CampaignAborted(self._resume_hint(f"aborted ({aborted})", progress))
         log.info("%s", progress.summary())
+        if progress.resources.runs:
+            log.info("%s", progress.resources.summary())
         log.info("dataset: %s", dataset_path(self.base))
         self._post_process()
         return progress
