@@ -43,6 +43,12 @@ from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.error_readers import (
+    ErrorReader,
+    ErrorReaderConfig,
+    declared_error,
+    failure_message,
+)
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(
@@ -301,6 +307,11 @@ class CommandRunner(Runner):
             description="readers building the row, in order (a later one wins a shared "
             "column): json, yaml, csv, regex, key_value, namelist, function",
         )
+        errors: list[ErrorReaderConfig] = Field(
+            default_factory=list,
+            description="where the program prints why it failed: {pattern, source, file}; "
+            "default: the last meaningful lines of stderr, or of stdout when stderr has none",
+        )
 
         @field_validator("command")
         @classmethod
@@ -355,6 +366,7 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [_build(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [_build(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+        self.errors = [ErrorReader(**entry.model_dump()) for entry in cfg.errors]
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         """Run the program for `params`; its outputs with `success`, or a RunError."""
@@ -379,7 +391,10 @@ class CommandRunner(Runner):
         for name in (STDOUT_FILE, STDERR_FILE):
             _redact_file(os.path.join(run_dir, name))
         if code != 0:
-            raise _exit_error(code, run_dir)
+            raise _exit_error(code, run_dir, self.errors)
+        declared = declared_error(run_dir, self.errors)
+        if declared:  # many codes exit with 0 after printing their error
+            raise RunError(declared)
         result: dict = {}
         for parser in self.outputs:
             result.update(parser.read_output(run_dir))
@@ -433,8 +448,8 @@ def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
     return parsers[entry.type](**entry.model_dump(exclude={"type"}))
 
 
-def _exit_error(code: int, run_dir: str) -> RunError:
-    """How a program that did not exit with 0 ended, with the end of its stderr."""
+def _exit_error(code: int, run_dir: str, readers: list[ErrorReader]) -> RunError:
+    """How a program that did not exit with 0 ended, with its own message."""
     with open(os.path.join(run_dir, STDERR_FILE), encoding="utf-8", errors="replace") as handle:
         stderr = handle.read()
     if code < 0:
@@ -446,6 +461,7 @@ def _exit_error(code: int, run_dir: str) -> RunError:
         how = f"exit code {code}"
     if MEMORY_ERROR.search(stderr[-MEMORY_SCAN_CHARS:]):
         return RunMemout(f"{how}, out of memory: {_tail(stderr)}")
+    message = failure_message(run_dir, readers)
     if code < 0:
-        return RunCrashed(how if not stderr.strip() else f"{how}: {_tail(stderr)}")
-    return RunError(f"{how}: {_tail(stderr)}")
+        return RunCrashed(how if not stderr.strip() else f"{how}: {message}")
+    return RunError(f"{how}: {message}")
