@@ -39,6 +39,7 @@ from enchanted_surrogates.parsers.function import FunctionParser
 from enchanted_surrogates.parsers.key_value import KeyValueParser
 from enchanted_surrogates.parsers.mapping_file import JsonParser, MappingFileConfig, YamlParser
 from enchanted_surrogates.parsers.namelist import NamelistParser
+from enchanted_surrogates.parsers.namelist_patch import NamelistPatchParser
 from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
@@ -76,6 +77,11 @@ class TemplateInput(TemplateParser.Config):
 
 class NamelistInput(NamelistParser.Config):
     type: Literal["namelist"]
+
+
+def _written_file(entry: Any) -> str:
+    """The run-directory file an `inputs` entry writes."""
+    return os.path.normpath(entry.dest if isinstance(entry, TemplateInput) else entry.file)
 
 
 # Entries of `outputs`, one per reader; `type` picks the reader.
@@ -137,7 +143,11 @@ class PluginOutput(BaseModel):
         return self
 
 
-INPUT_PARSERS: dict[str, type[Parser]] = {"template": TemplateParser, "namelist": NamelistParser}
+INPUT_PARSERS: dict[str, type[Parser]] = {
+    "template": TemplateParser,
+    "namelist": NamelistParser,
+    "namelist_patch": NamelistPatchParser,
+}
 OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "json": JsonParser,
     "yaml": YamlParser,
@@ -167,11 +177,13 @@ def _output_tag(value: Any) -> str | None:
 
 
 InputEntry = Annotated[
-    Annotated[TemplateInput, Tag("template")] | Annotated[NamelistInput, Tag("namelist")],
+    Annotated[TemplateInput, Tag("template")]
+    | Annotated[NamelistInput, Tag("namelist")]
+    | Annotated[NamelistPatchParser.Config, Tag("namelist_patch")],
     Discriminator(
         _type_of("template"),
         custom_error_type="input_type",
-        custom_error_message="type: template (the default) or namelist",
+        custom_error_message="type: template (the default), namelist or namelist_patch",
     ),
 ]
 OutputEntry = Annotated[
@@ -290,7 +302,7 @@ class CommandRunner(Runner):
         inputs: list[InputEntry] = Field(
             default_factory=list,
             description="files written before the run: {template: PATH, dest, engine} or "
-            "{type: namelist, file, group, keys}",
+            "{type: namelist, file, group, keys} or {type: namelist_patch, base, keys, set}",
         )
         copy_paths: list[str] = Field(
             default_factory=list,
@@ -355,6 +367,10 @@ class CommandRunner(Runner):
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
                 raise ValueError(f"link: the run directory would get two of {repeated}")
+            written = [_written_file(entry) for entry in self.inputs]
+            twice = sorted({name for name in written if written.count(name) > 1})
+            if twice:
+                raise ValueError(f"inputs: more than one entry writes {twice}; merge them")
             return self
 
     def __init__(self, **kwargs: Any) -> None:

@@ -1,0 +1,61 @@
+"""Campaigns shaped like real physics codes: reference namelists, tables, checks."""
+
+from __future__ import annotations
+
+import sys
+
+import f90nml
+import pytest
+from campaign_configs import basic_config, write_config
+
+import enchanted_surrogates
+
+pytestmark = pytest.mark.integration
+
+REFERENCE = "&box\n    kymin = 0.3  ! ky\n/\n&species\n    omn = 1.0, 2.0\n    omt = 3.0\n/\n"
+READ_BACK = (
+    "import f90nml; n = f90nml.read('gene.nml');"
+    " print('ky', n['box']['kymin'], 'omn2', n['species']['omn'][1])"
+)
+
+
+def test_sampled_names_patch_a_reference_namelist_in_every_run(tmp_path):
+    (tmp_path / "gene.nml").write_text(REFERENCE)
+    runner = {
+        "type": "CommandRunner",
+        "command": [sys.executable, "-c", READ_BACK],
+        "inputs": [
+            {
+                "type": "namelist_patch",
+                "base": str(tmp_path / "gene.nml"),
+                "keys": ["box.kymin", "species.omn(2)"],
+            }
+        ],
+        "outputs": [{"type": "regex", "pattern": r"ky (?P<ky>\S+) omn2 (?P<omn2>\S+)"}],
+    }
+    sampler = {
+        "type": "ArraySampler",
+        "parameters": ["box.kymin", "species.omn(2)"],
+        "values": [[0.1, 0.2], [5.0, 6.0]],
+    }
+    df = enchanted_surrogates.run(basic_config(tmp_path / "c", runner, sampler))
+    assert (df["status"] == "SUCCESS").all()
+    assert len(df) == 4
+    assert list(df["ky"]) == list(df["box.kymin"])
+    assert list(df["omn2"]) == list(df["species.omn(2)"])
+    written = f90nml.read(str(tmp_path / df.iloc[0]["run_dir"] / "gene.nml"))
+    assert written["species"]["omt"] == 3.0
+
+
+def test_a_target_missing_from_the_reference_is_a_config_error(tmp_path, enchanted):
+    (tmp_path / "gene.nml").write_text(REFERENCE)
+    runner = {
+        "type": "CommandRunner",
+        "command": ["true"],
+        "inputs": [{"type": "namelist_patch", "base": "gene.nml", "keys": ["box.kymn"]}],
+    }
+    config = write_config(tmp_path / "c.yaml", basic_config(tmp_path / "runs", runner))
+    done = enchanted("run", config, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "runners.r1.inputs[0].namelist_patch" in done.stderr and "has no kymn" in done.stderr
+    assert not (tmp_path / "runs").exists()
