@@ -103,5 +103,6 @@ def _with_element(group: f90nml.Namelist, key: str, index: int, value: Any, targ
     first = (group.start_index.get(key) or [1])[0] or 1
     position = index - first
     if not 0 <= position < len(array):
-        raise RunError(f"namelist '{target}': the base array has indices {first}..{first + len(array) - 1}")
+        last = first + len(array) - 1
+        raise RunError(f"namelist '{target}': the base array has indices {first}..{last}")
     return [*array[:position], value, *array[position + 1 :]]

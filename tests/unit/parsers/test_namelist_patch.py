@@ -86,7 +86,7 @@ def test_a_target_that_the_base_lacks_is_a_config_error(base, keys, message):
 
 def test_an_element_past_the_array_fails_the_run(tmp_path, base):
     parser = NamelistPatchParser(base=base, keys=["species.omn(4)"])
-    with pytest.raises(RunError, match="indices 1..3"):
+    with pytest.raises(RunError, match=r"indices 1\.\.3"):
         parser.write_input_file({"species.omn(4)": 1.0}, str(tmp_path))
 
 
