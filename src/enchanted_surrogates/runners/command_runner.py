@@ -40,7 +40,9 @@ from enchanted_surrogates.parsers.key_value import KeyValueParser
 from enchanted_surrogates.parsers.mapping_file import JsonParser, MappingFileConfig, YamlParser
 from enchanted_surrogates.parsers.namelist import NamelistParser
 from enchanted_surrogates.parsers.namelist_patch import NamelistPatchParser
+from enchanted_surrogates.parsers.optional import OptionalKeys, OptionalReader
 from enchanted_surrogates.parsers.regex import RegexParser
+from enchanted_surrogates.parsers.table import TableParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
@@ -85,32 +87,36 @@ def _written_file(entry: Any) -> str:
 
 
 # Entries of `outputs`, one per reader; `type` picks the reader.
-class JsonOutput(MappingFileConfig):
+class JsonOutput(MappingFileConfig, OptionalKeys):
     type: Literal["json"]
 
 
-class YamlOutput(MappingFileConfig):
+class YamlOutput(MappingFileConfig, OptionalKeys):
     type: Literal["yaml"]
 
 
-class CsvOutput(CsvRowParser.Config):
+class CsvOutput(CsvRowParser.Config, OptionalKeys):
     type: Literal["csv"]
 
 
-class RegexOutput(RegexParser.Config):
+class RegexOutput(RegexParser.Config, OptionalKeys):
     type: Literal["regex"]
 
 
-class KeyValueOutput(KeyValueParser.Config):
+class KeyValueOutput(KeyValueParser.Config, OptionalKeys):
     type: Literal["key_value"]
 
 
-class NamelistOutput(NamelistParser.Config):
+class NamelistOutput(NamelistParser.Config, OptionalKeys):
     type: Literal["namelist"]
 
 
-class FunctionOutput(FunctionParser.Config):
+class FunctionOutput(FunctionParser.Config, OptionalKeys):
     type: Literal["function"]
+
+
+class TableOutput(TableParser.Config, OptionalKeys):
+    type: Literal["table"]
 
 
 def _not_built_in(schema: dict[str, Any]) -> None:
@@ -118,7 +124,7 @@ def _not_built_in(schema: dict[str, Any]) -> None:
     schema["properties"]["type"]["not"] = {"enum": list(OUTPUT_PARSERS)}
 
 
-class PluginOutput(BaseModel):
+class PluginOutput(OptionalKeys):
     """A reader from an installed plugin (entry-point group `enchanted_surrogates.parsers`)
     or an import path; its own keys are checked by its class."""
 
@@ -156,6 +162,7 @@ OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "key_value": KeyValueParser,
     "namelist": NamelistParser,
     "function": FunctionParser,
+    "table": TableParser,
 }
 
 
@@ -194,6 +201,7 @@ OutputEntry = Annotated[
     | Annotated[KeyValueOutput, Tag("key_value")]
     | Annotated[NamelistOutput, Tag("namelist")]
     | Annotated[FunctionOutput, Tag("function")]
+    | Annotated[TableOutput, Tag("table")]
     | Annotated[PluginOutput, Tag("plugin")],
     Discriminator(
         _output_tag,
@@ -317,7 +325,8 @@ class CommandRunner(Runner):
         outputs: list[OutputEntry] = Field(
             default_factory=list,
             description="readers building the row, in order (a later one wins a shared "
-            "column): json, yaml, csv, regex, key_value, namelist, function",
+            "column): json, yaml, csv, regex, key_value, namelist, function, table; "
+            "optional: true (with default: {column: value}) for an output a run may lack",
         )
         errors: list[ErrorReaderConfig] = Field(
             default_factory=list,
@@ -459,9 +468,14 @@ class CommandRunner(Runner):
 
 def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
     """The parser an `inputs`/`outputs` entry describes (its keys minus `type`)."""
+    framework = {"type", "optional", "default"}
     if isinstance(entry, PluginOutput):
-        return resolve("parsers", entry.type)(**dict(entry.model_extra or {}))
-    return parsers[entry.type](**entry.model_dump(exclude={"type"}))
+        parser = resolve("parsers", entry.type)(**dict(entry.model_extra or {}))
+    else:
+        parser = parsers[entry.type](**entry.model_dump(exclude=framework))
+    if isinstance(entry, OptionalKeys) and entry.optional:
+        return OptionalReader(parser, entry.default)
+    return parser
 
 
 def _exit_error(code: int, run_dir: str, readers: list[ErrorReader]) -> RunError:
