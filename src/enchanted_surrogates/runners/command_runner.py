@@ -32,6 +32,7 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.config.errors import did_you_mean, dotted
 from enchanted_surrogates.config.options import check_options
 from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
+from enchanted_surrogates.config.yaml12 import unquoted_braces
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
@@ -63,7 +64,11 @@ TAIL_CHARS = 2000
 
 
 def _number_as_text(value: Any) -> Any:
-    """YAML reads `[code, 3]` as a number; as an argument or variable it is text."""
+    """YAML reads `[code, 3]` as a number; as an argument or variable it is text.
+    An unquoted `{T}` reaches here as a mapping: say how to write it."""
+    hint = unquoted_braces(value)
+    if hint:
+        raise ValueError(hint)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
@@ -333,6 +338,15 @@ class CommandRunner(Runner):
             description="where the program prints why it failed: {pattern, source, file}; "
             "default: the last meaningful lines of stderr, or of stdout when stderr has none",
         )
+
+        @field_validator("command", mode="before")
+        @classmethod
+        def _braces_quoted(cls, command: Any) -> Any:
+            for index, arg in enumerate(command if isinstance(command, list) else []):
+                hint = unquoted_braces(arg)
+                if hint:
+                    raise ValueError(f"[{index}]: {hint}")
+            return command
 
         @field_validator("command")
         @classmethod

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from enchanted_surrogates import __version__, secrets
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
@@ -221,7 +221,7 @@ class Campaign:
 
     def _check_drift(self, history: CampaignHistory) -> None:
         try:
-            old = load_spec(yaml.safe_load(history.config_text))
+            old = load_spec(yaml12.load(history.config_text))
         except ConfigError as exc:
             raise CampaignRefused(
                 f"the config recorded in {self.base / JOURNAL_FILE} no longer loads "
