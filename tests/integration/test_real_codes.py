@@ -59,3 +59,44 @@ def test_a_target_missing_from_the_reference_is_a_config_error(tmp_path, enchant
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "runners.r1.inputs[0].namelist_patch" in done.stderr and "has no kymn" in done.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def _q95_runner(**framework) -> dict:
+    code = "import sys; q = float(sys.argv[1]); print('q95', q, 'beta', q / 10)"
+    return {
+        "type": "CommandRunner",
+        "command": [sys.executable, "-c", code, "{q}"],
+        "outputs": [{"type": "regex", "pattern": r"q95 (?P<q95>\S+) beta (?P<beta>\S+)"}],
+        **framework,
+    }
+
+
+def test_a_result_that_fails_a_sanity_check_is_failed(tmp_path):
+    checks = {
+        "finite": ["q95"],
+        "ranges": {"q95": [1.0, 20.0]},
+        "expressions": ["beta < q95 and q < 100"],
+    }
+    sampler = {"type": "ArraySampler", "parameters": ["q"], "values": [[3.0, 2204.0, "nan"]]}
+    df = enchanted_surrogates.run(basic_config(tmp_path / "c", _q95_runner(checks=checks), sampler))
+    by_q = {str(row["q"]): row for _, row in df.iterrows()}
+    assert by_q["3.0"]["status"] == "SUCCESS"
+    assert by_q["2204.0"]["status"] == "FAILED"
+    assert by_q["2204.0"]["error"] == "check range: q95 = 2204.0 is outside [1.0, 20.0]"
+    assert by_q["2204.0"]["q95"] == 2204.0  # the rejected value stays visible
+    assert by_q["nan"]["error"] == "check finite: q95 = nan"
+
+
+def test_a_false_expression_names_itself(tmp_path):
+    sampler = {"type": "ArraySampler", "parameters": ["q"], "values": [[5.0]]}
+    runner = _q95_runner(checks={"expressions": ["beta > q95"]})
+    row = enchanted_surrogates.run(basic_config(tmp_path / "c", runner, sampler)).iloc[0]
+    assert row["status"] == "FAILED" and row["error"] == "check 'beta > q95' is false"
+
+
+def test_a_check_that_does_not_parse_is_a_config_error(tmp_path, enchanted):
+    runner = _q95_runner(checks={"expressions": ["q95 <"]})
+    config = write_config(tmp_path / "c.yaml", basic_config(tmp_path / "runs", runner))
+    done = enchanted("validate", config, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "runners.r1.checks.expressions" in done.stderr and "'q95 <'" in done.stderr

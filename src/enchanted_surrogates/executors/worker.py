@@ -16,6 +16,7 @@ from typing import Any
 from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
+from enchanted_surrogates.runners.checks import failed_check
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
@@ -49,6 +50,9 @@ def run_task(task: Task) -> RunResult:
         else:
             raw = runner.single_code_run(work, dict(task.params))
         outputs, status, error = check_outputs(raw)
+        if status is Status.SUCCESS and spec.checks:
+            error = failed_check(spec.checks, {**task.params, **outputs}) or ""
+            status = Status.FAILED if error else status
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
         if isinstance(exc, KeyboardInterrupt):

@@ -50,6 +50,7 @@ def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> Ru
         key=runner_key(entry.cls, entry.options),
         timeout=entry.limits.timeout,
         memory_limit=entry.limits.memory_limit,
+        checks=entry.limits.checks,
         secrets=secrets or {},
     )
 
