@@ -100,3 +100,14 @@ def test_a_check_that_does_not_parse_is_a_config_error(tmp_path, enchanted):
     done = enchanted("validate", config, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "runners.r1.checks.expressions" in done.stderr and "'q95 <'" in done.stderr
+
+
+def test_a_function_runs_in_its_own_run_dir_and_its_prints_are_kept(tmp_path):
+    runner = {"type": "FunctionRunner", "function": "es_physics_functions:equilibrium"}
+    sampler = {"type": "ArraySampler", "parameters": ["q"], "values": [[2.0, 3.0]]}
+    df = enchanted_surrogates.run(basic_config(tmp_path / "c", runner, sampler, save_files="all"))
+    assert (df["status"] == "SUCCESS").all() and df["cwd_is_run_dir"].all()
+    for _, row in df.iterrows():
+        run_dir = tmp_path / row["run_dir"]
+        assert (run_dir / "eqdsk.txt").read_text() == f"q={row['q']}\n"
+        assert (run_dir / "stdout.txt").read_text() == f"converged at q={row['q']}\n"
