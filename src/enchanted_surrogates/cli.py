@@ -197,8 +197,8 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     from enchanted_surrogates.storage.load import dataset_path
 
     print(
-        f"done: {progress.done} runs, {progress.successes} succeeded, {progress.failures} "
-        f"failed; dataset in {dataset_path(spec.base_run_dir)}",
+        f"done: {progress.runs} runs, {progress.done} dataset rows: {progress.successes} "
+        f"succeeded, {progress.failures} failed; dataset in {dataset_path(spec.base_run_dir)}",
         file=sys.stderr,
     )
     return EXIT_OK

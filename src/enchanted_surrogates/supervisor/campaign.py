@@ -420,7 +420,8 @@ class Campaign:
         else:
             how = f"enchanted run {self.spec.source} --resume"
         return (
-            f"{why}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
+            f"{why}: stopped; {progress.runs} runs, {progress.done} dataset rows are recorded "
+            f"in {self.base}. To continue: {how}"
         )
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:

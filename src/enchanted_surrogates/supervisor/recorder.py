@@ -84,6 +84,7 @@ class Recorder:
         event = "finished" if result.success else "failed"
         self.journal.append(event, **_identity(task), final=final, row=row)
         if not final:
+            self.progress.stage_finished()
             return row
         self.dataset.append(row)
         if not result.success:
