@@ -111,3 +111,28 @@ def test_a_function_runs_in_its_own_run_dir_and_its_prints_are_kept(tmp_path):
         run_dir = tmp_path / row["run_dir"]
         assert (run_dir / "eqdsk.txt").read_text() == f"q={row['q']}\n"
         assert (run_dir / "stdout.txt").read_text() == f"converged at q={row['q']}\n"
+
+
+def test_a_child_command_reaches_its_parents_files(tmp_path):
+    writer = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", "echo $0 > profile.dat", "{x}"],
+    }
+    reader = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", 'echo "parent $(cat "$0")"', "{parent_run_dir}/profile.dat"],
+        "outputs": [{"type": "regex", "pattern": r"parent (?P<from_parent>\S+)"}],
+    }
+    config = basic_config(tmp_path / "c", writer, save_files="all")
+    config["runners"] = {"writer": writer, "reader": reader}
+    config["samplers"]["s2"] = {"type": "ArraySampler", "parameters": ["y"], "values": [[1, 2]]}
+    config["supervisor"]["run_order"] = [
+        {"sampler": "s1", "executor": "e1", "runner": "writer"},
+        {"sampler": "s2", "executor": "e1", "runner": "reader"},
+    ]
+    df = enchanted_surrogates.run(config)
+    children = df[df["level"] == 1]
+    assert len(children) == 16 and (children["status"] == "SUCCESS").all()
+    assert (children["from_parent"] == children["x"]).all()
+    parents = df[df["level"] == 0].set_index("run_dir")["x"]
+    assert (children["parent_run_dir"].map(parents) == children["x"]).all()

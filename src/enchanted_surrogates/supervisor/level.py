@@ -300,6 +300,8 @@ class LevelRunner:
         if clean:
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         last_stage = stage == len(self.runners) - 1
+        if "run_dir" in params:  # the run before (parent row or previous stage): reachable
+            params = {**params, "parent_run_dir": params["run_dir"]}
         task = Task(
             run_id=name,
             run_dir=str(run_dir),
