@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
+from enchanted_surrogates.config.relative_paths import enter_config_dir
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
 EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
@@ -127,6 +128,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _plot(args)
     if args.command == "init":
         return _init(args)
+    if getattr(args, "base_run_dir", None):  # typed here: relative to here
+        args.base_run_dir = os.path.abspath(args.base_run_dir)
+    args.config = enter_config_dir(args.config)
     try:
         spec = load_spec(
             args.config,

@@ -213,6 +213,11 @@ class CampaignConfig(_Strict):
     post_processing: PostProcessingConfig | None = Field(
         default=None, description="A script run in base_run_dir after the campaign."
     )
+    paths: Literal["cwd", "config"] = Field(
+        default="cwd",
+        description="Where relative paths start: cwd (where you run) or config (the config "
+        "file's directory; the enchanted command moves there first).",
+    )
 
     @field_validator("logging", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import f90nml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from enchanted_surrogates.config.relative_paths import where_relative_paths_start
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.run_errors import RunError
 
@@ -34,7 +35,8 @@ def _read_base(path: str) -> f90nml.Namelist:
     try:
         return f90nml.read(path)
     except (OSError, ValueError) as exc:
-        raise ValueError(f"base: cannot read the namelist '{path}': {exc}") from None
+        hint = f" ({where_relative_paths_start()})" if isinstance(exc, FileNotFoundError) else ""
+        raise ValueError(f"base: cannot read the namelist '{path}': {exc}{hint}") from None
 
 
 class NamelistPatchParser(Parser):

@@ -32,6 +32,7 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.config.errors import did_you_mean, dotted
 from enchanted_surrogates.config.options import check_options
 from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
+from enchanted_surrogates.config.relative_paths import where_relative_paths_start
 from enchanted_surrogates.config.yaml12 import unquoted_braces
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
@@ -376,7 +377,7 @@ class CommandRunner(Runner):
         def _check_paths(cls, paths: list[str]) -> list[str]:
             missing = [path for path in paths if not os.path.exists(path)]
             if missing:
-                raise ValueError(f"no file or directory {missing} (relative to {os.getcwd()})")
+                raise ValueError(f"no file or directory {missing} ({where_relative_paths_start()})")
             return [os.path.abspath(path) for path in paths]
 
         @model_validator(mode="after")
