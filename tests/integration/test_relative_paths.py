@@ -57,3 +57,15 @@ def test_by_default_a_missing_file_names_where_relative_paths_start(tmp_path, pr
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"relative paths start at {tmp_path}, where you run" in done.stderr
     assert "`paths: config`" in done.stderr
+
+
+def test_the_run_dir_column_is_the_path_the_program_was_given(project, enchanted):
+    config = _config(None)
+    config["runners"]["r"]["command"] = ["sh", "-c", "cat input.txt; echo dir=$0", "{run_dir}"]
+    config["runners"]["r"]["outputs"].append({"type": "regex", "pattern": r"dir=(?P<given>.*)"})
+    write_config(project / "c.yaml", config)
+    done = enchanted("run", "c.yaml", cwd=project)
+    assert done.returncode == 0, done.stderr
+    df = pd.read_csv(project / "runs" / "enchanted_dataset.csv")
+    assert (df["run_dir"] == df["given"]).all()
+    assert df["run_dir"].str.startswith(str(project / "runs" / "data")).all()

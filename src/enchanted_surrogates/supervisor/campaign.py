@@ -80,7 +80,8 @@ class Campaign:
         self.force = force
         self.console = console
         self.base = spec.base_run_dir
-        self.data_dir = self.base / "data"
+        # absolute, so the run_dir column and a runner's {run_dir} are the same path
+        self.data_dir = (self.base / "data").absolute()
         self.log_dir = self.base / "logs"
         self.mode = spec.config.supervisor.run_mode
         self._lock = RunDirLock(self.base)
