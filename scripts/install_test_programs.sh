@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real (Open MPI for the launcher tests). Needs
+# Debian packages the test suite drives for real: Open MPI (the launcher tests) and
+# ngspice (a real third-party simulator, examples/ngspice). Needs
 # root and apt; installs only what is missing, after refreshing the package lists.
 set -euo pipefail
-wanted=(openmpi-bin libopenmpi-dev)
+wanted=(openmpi-bin libopenmpi-dev ngspice)
 missing=()
 for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

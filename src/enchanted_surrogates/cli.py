@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from enchanted_surrogates import __version__
 from enchanted_surrogates.analysis import command as analysis_command
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
+from enchanted_surrogates.config.relative_paths import enter_config_dir
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
 EXIT_OK, EXIT_USAGE, EXIT_ABORTED, EXIT_ALL_FAILED = 0, 2, 3, 4
@@ -131,6 +132,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return _init(args)
     if args.command == "analyse":
         return analysis_command.run(args)
+    if getattr(args, "base_run_dir", None):  # typed here: relative to here
+        args.base_run_dir = os.path.abspath(args.base_run_dir)
+    args.config = enter_config_dir(args.config)
     try:
         spec = load_spec(
             args.config,
@@ -201,8 +205,8 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     from enchanted_surrogates.storage.dataset_path import dataset_path
 
     print(
-        f"done: {progress.done} runs, {progress.successes} succeeded, {progress.failures} "
-        f"failed; dataset in {dataset_path(spec.base_run_dir)}",
+        f"done: {progress.runs} runs, {progress.done} dataset rows: {progress.successes} "
+        f"succeeded, {progress.failures} failed; dataset in {dataset_path(spec.base_run_dir)}",
         file=sys.stderr,
     )
     if progress.done and not progress.successes:

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from enchanted_surrogates.runners.checks import Checks
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import FilePolicy
 
@@ -29,6 +30,7 @@ class RunnerSpec:
     key: str
     timeout: float | None = None
     memory_limit: float | None = None  # megabytes
+    checks: Checks | None = None
     secrets: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
 

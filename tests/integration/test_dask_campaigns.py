@@ -148,7 +148,7 @@ def test_the_dask_examples_validate_and_the_local_one_runs(tmp_path, enchanted):
         assert checked.returncode == 0, checked.stderr
     done = enchanted("run", "dask_local.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "done: 64 runs, 64 succeeded" in done.stdout + done.stderr
+    assert "done: 64 runs, 64 dataset rows: 64 succeeded" in done.stdout + done.stderr
 
 
 def test_ctrl_c_on_a_dask_campaign_prints_a_few_lines_not_tracebacks(tmp_path, cli_env):

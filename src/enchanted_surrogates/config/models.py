@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from enchanted_surrogates.runners.checks import Checks
+
 Mode = Literal["auto", "async", "batch"]
 
 
@@ -78,6 +80,9 @@ class RunnerLimits(RetryPolicy):
     )
     retries: int | None = Field(default=None, ge=0, description="Overrides supervisor.retries.")
     retry_on: list[RetryStatus] | None = None
+    checks: Checks | None = Field(
+        default=None, description="Sanity checks on the outputs; a failed one is FAILED."
+    )
 
 
 class SupervisorConfig(_Strict):
@@ -224,6 +229,11 @@ class CampaignConfig(_Strict):
     )
     post_processing: PostProcessingConfig | None = Field(
         default=None, description="A script run in base_run_dir after the campaign."
+    )
+    paths: Literal["cwd", "config"] = Field(
+        default="cwd",
+        description="Where relative paths start: cwd (where you run) or config (the config "
+        "file's directory; the enchanted command moves there first).",
     )
 
     @field_validator("logging", mode="before")

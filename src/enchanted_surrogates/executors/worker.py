@@ -17,6 +17,7 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
+from enchanted_surrogates.runners.checks import failed_check
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task
@@ -61,6 +62,9 @@ def run_task(task: Task) -> RunResult:
             finally:
                 usage.append(in_process.stop())
         outputs, status, error = check_outputs(raw)
+        if status is Status.SUCCESS and spec.checks:
+            error = failed_check(spec.checks, {**task.params, **outputs}) or ""
+            status = Status.FAILED if error else status
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
         if isinstance(exc, KeyboardInterrupt):

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from enchanted_surrogates import __version__
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
 from enchanted_surrogates.replay import iter_final_rows, replay
@@ -33,7 +32,7 @@ LAST_COMPLETE_FILE = "last_complete_enchanted_dataset.csv"
 def recorded_config(config_text: str) -> dict[str, Any]:
     """The config a journal recorded, in the current layout (the original's singular
     `executor`/`sampler`/`runner` layout is upgraded as it is when loaded)."""
-    data = yaml.safe_load(config_text) or {}
+    data = yaml12.load(config_text) or {}
     return upgrade_legacy_layout(data, []) if isinstance(data, dict) else {}
 
 

@@ -15,9 +15,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from enchanted_surrogates import __version__, secrets
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
@@ -83,7 +82,8 @@ class Campaign:
         self.force = force
         self.console = console
         self.base = spec.base_run_dir
-        self.data_dir = self.base / "data"
+        # absolute, so the run_dir column and a runner's {run_dir} are the same path
+        self.data_dir = (self.base / "data").absolute()
         self.log_dir = self.base / "logs"
         self.mode = spec.config.supervisor.run_mode
         self._lock = RunDirLock(self.base)
@@ -236,7 +236,7 @@ class Campaign:
 
     def _check_drift(self, history: CampaignHistory) -> None:
         try:
-            old = load_spec(yaml.safe_load(history.config_text))
+            old = load_spec(yaml12.load(history.config_text))
         except ConfigError as exc:
             raise CampaignRefused(
                 f"the config recorded in {self.base / JOURNAL_FILE} no longer loads "
@@ -446,7 +446,8 @@ class Campaign:
         else:
             how = f"enchanted run {self.spec.source} --resume"
         return (
-            f"{why}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
+            f"{why}: stopped; {progress.runs} runs, {progress.done} dataset rows are recorded "
+            f"in {self.base}. To continue: {how}"
         )
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:

@@ -51,6 +51,7 @@ def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> Ru
         key=runner_key(entry.cls, entry.options),
         timeout=entry.limits.timeout,
         memory_limit=entry.limits.memory_limit,
+        checks=entry.limits.checks,
         secrets=secrets or {},
     )
 
@@ -310,6 +311,8 @@ class LevelRunner:
         if clean and not executor.reattaches(str(run_dir), chain.attempt):
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         last_stage = stage == len(self.runners) - 1
+        if "run_dir" in params:  # the run before (parent row or previous stage): reachable
+            params = {**params, "parent_run_dir": params["run_dir"]}
         task = Task(
             run_id=name,
             run_dir=str(run_dir),

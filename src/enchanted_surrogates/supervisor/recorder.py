@@ -107,6 +107,7 @@ class Recorder:
         self.journal.append(event, **_identity(task), final=final, row=row)
         self.progress.resources.add_row(row)
         if not final:
+            self.progress.stage_finished()
             return row
         self.dataset.append(row)
         if not result.success:
