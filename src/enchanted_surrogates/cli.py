@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
-from enchanted_surrogates.analysis import command as analysis_command
+from enchanted_surrogates import analyse_command as analysis_command
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.config.relative_paths import enter_config_dir
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES

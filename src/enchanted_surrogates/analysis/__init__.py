@@ -1,7 +1,7 @@
 """Sensitivity, UQ and surrogate-quality reports over a finished campaign.
 
-Names are imported on first use: the CLI registers `enchanted analyse` from here, and
-every other command must not pay for pandas, scipy and scikit-learn.
+Names are imported on first use: the CLI lists `enchanted analyse` from here, and every
+other command must not pay for pandas, scipy and scikit-learn.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "analyse": "enchanted_surrogates.analysis.analyse",
+    "analyse": "enchanted_surrogates.analysis.run_analysis",
     "Surrogate": "enchanted_surrogates.analysis.surrogates",
     "load_surrogate": "enchanted_surrogates.analysis.surrogates",
 }

@@ -1,4 +1,5 @@
-"""`enchanted analyse BASE_RUN_DIR`: the CLI side of `analyse` (kept out of cli.py)."""
+"""`enchanted analyse`: its options, and the call into the analysis package (imported only
+when the command runs: it needs pandas, scipy and scikit-learn)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Analyse and print a short summary; a usage problem exits 2 with one line."""
-    from enchanted_surrogates.analysis.analyse import analyse
+    from enchanted_surrogates.analysis import analyse
 
     try:
         report = analyse(
