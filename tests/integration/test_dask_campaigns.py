@@ -97,7 +97,8 @@ def test_save_files_none_leaves_no_directory_of_a_crashed_run(tmp_path):
     ],
 )
 def test_broken_runners_give_failed_rows_and_the_campaign_ends(tmp_path, runner, error):
-    df = enchanted_surrogates.run(_on_dask(basic_config(tmp_path / "c", runner)))
+    config = basic_config(tmp_path / "c", runner, stop_if_first_runs_fail=0)
+    df = enchanted_surrogates.run(_on_dask(config))
     assert len(df) == 8
     assert (df["status"] == "FAILED").all() and not df["success"].any()
     assert df["error"].str.contains(error, regex=False).all()

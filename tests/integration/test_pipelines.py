@@ -153,6 +153,7 @@ def test_a_failing_stage_ends_only_its_chains(tmp_path):
             "third": {"type": "SumRunner", "params_to_sum": ["output", "x"]},
         },
         [{"sampler": "s0", "executor": ["e1", "e1", "e1"], "runner": ["first", "second", "third"]}],
+        stop_if_first_runs_fail=0,  # the first chains to end may all be failed ones
     )
     df = enchanted_surrogates.run(config)
     assert len(df) == 12

@@ -43,4 +43,4 @@ def test_a_progress_line_is_logged_while_runs_are_still_running(tmp_path, cli_en
             campaign.wait(timeout=60)
     assert campaign.returncode == 0
     line = next(x for x in err.read_text().splitlines() if "2 running, 0 queued" in x)
-    assert "0/2 runs done, 0 succeeded, 0 failed" in line
+    assert "0/2 dataset rows done, 0 succeeded, 0 failed" in line

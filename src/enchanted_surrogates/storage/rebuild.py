@@ -150,7 +150,8 @@ def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> Non
     path = base / LAST_COMPLETE_FILE
     tmp = path.with_suffix(".csv.tmp")
     level_order = ColumnOrder(order.parameters, order.runners, levels=True)
-    level_order.outputs = list(order.outputs)
+    present = {key for row in rows for key in row}  # a deeper level's columns are not its
+    level_order.outputs = [column for column in order.outputs if column in present]
     table = CsvDataset(tmp, level_order)
     for row in rows:
         table.append(row)
