@@ -29,6 +29,7 @@ _EXPORTS = {
     "CampaignAborted": "enchanted_surrogates.supervisor.policies",
     "secret": "enchanted_surrogates.secrets",
     "load_dataset": "enchanted_surrogates.storage.load",
+    "load_plugins": "enchanted_surrogates.plugins",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

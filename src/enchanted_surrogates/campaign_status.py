@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
+from enchanted_surrogates.resource_use import ResourceUse
 from enchanted_surrogates.supervisor.lock import driver_pid
 
 STOPPED = {
@@ -30,6 +31,8 @@ class StageStatus:
     succeeded: int = 0
     failed: int = 0
     running: int = 0
+    queued: int = 0  # submitted, waiting for a free worker
+    slots: int | None = None  # workers of the stage's executor, as journaled
 
 
 @dataclass
@@ -39,6 +42,7 @@ class LevelStatus:
     rows: int = 0  # chains ended: dataset rows
     succeeded: int = 0
     running: int = 0
+    queued: int = 0
     finished: bool = False
     stages: list[StageStatus] = field(default_factory=list)
 
@@ -59,6 +63,7 @@ class CampaignStatus:
     failed: int = 0
     planned: int = 0
     running: int = 0
+    queued: int = 0
     success_rate: float | None = None
     failures_by_status: dict[str, int] = field(default_factory=dict)
     common_errors: list[tuple[str, int]] = field(default_factory=list)
@@ -67,6 +72,7 @@ class CampaignStatus:
     started_at: float | None = None
     last_event_at: float | None = None
     levels: list[LevelStatus] = field(default_factory=list)
+    resources: ResourceUse = field(default_factory=ResourceUse)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -100,6 +106,8 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
             level.planned = max(level.planned, int(event.get("planned", 0)))
             for index, runner in enumerate(event.get("stages", [])):
                 level.stage(index).runner = runner
+            for index, slots in enumerate(event.get("slots", [])):
+                level.stage(index).slots = slots
         elif kind == "level_finished":
             levels.setdefault(event["level"], LevelStatus(event["level"])).finished = True
         elif kind == "submitted":
@@ -112,6 +120,7 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
             stage = level.stage(event["stage"])
             ok = kind == "finished"
             stage.done += 1
+            status.resources.add_row(event.get("row") or {})
             stage.succeeded += ok
             stage.failed += not ok
             if event.get("final"):
@@ -122,16 +131,23 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
                     row = event.get("row") or {}
                     by_status[str(row.get("status", "FAILED"))] += 1
                     errors[_first_line(row.get("error"))] += 1
-    for level_index, stage_index in open_runs.values():
+    open_by_stage: Counter[tuple[int, int]] = Counter(open_runs.values())
+    for (level_index, stage_index), n_open in open_by_stage.items():
+        # the journal says which runs were handed out; no more than the executor's workers
+        # can be executing them, the rest wait in its queue
         level = levels.setdefault(level_index, LevelStatus(level_index))
-        level.running += 1
-        level.stage(stage_index).running += 1
+        stage = level.stage(stage_index)
+        stage.running = n_open if stage.slots is None else min(n_open, stage.slots)
+        stage.queued = n_open - stage.running
+        level.running += stage.running
+        level.queued += stage.queued
     status.levels = [levels[i] for i in sorted(levels)]
     status.rows = sum(level.rows for level in status.levels)
     status.succeeded = sum(level.succeeded for level in status.levels)
     status.failed = status.rows - status.succeeded
     status.planned = sum(max(level.planned, level.rows) for level in status.levels)
-    status.running = len(open_runs)
+    status.running = sum(level.running for level in status.levels)
+    status.queued = sum(level.queued for level in status.levels)
     status.success_rate = status.succeeded / status.rows if status.rows else None
     status.failures_by_status = dict(by_status.most_common())
     status.common_errors = errors.most_common(5)

@@ -9,12 +9,14 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
+from enchanted_surrogates import analyse_command as analysis_command
 from enchanted_surrogates.base_run_dir_check import unwritable_reason
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
+from enchanted_surrogates.config.relative_paths import enter_config_dir
 from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
 
-EXIT_OK, EXIT_USAGE, EXIT_ABORTED = 0, 2, 3
-EXIT_DISK_FULL = 4  # the disk (or quota) filled up during the campaign
+EXIT_OK, EXIT_USAGE, EXIT_ABORTED, EXIT_ALL_FAILED = 0, 2, 3, 4
+EXIT_DISK_FULL = 5  # the disk (or quota) filled up during the campaign
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -102,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
         "--successful-only", action="store_true", help="only rows whose runs succeeded"
     )
     export.add_argument("--columns", nargs="+", metavar="COLUMN", help="these columns, in order")
+    analysis_command.add_parser(commands)
     return parser
 
 
@@ -130,6 +133,11 @@ def _main(argv: Sequence[str] | None) -> int:
         return _plot(args)
     if args.command == "init":
         return _init(args)
+    if args.command == "analyse":
+        return analysis_command.run(args)
+    if getattr(args, "base_run_dir", None):  # typed here: relative to here
+        args.base_run_dir = os.path.abspath(args.base_run_dir)
+    args.config = enter_config_dir(args.config)
     try:
         spec = load_spec(
             args.config,
@@ -222,13 +230,16 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_DISK_FULL
-    from enchanted_surrogates.storage.load import dataset_path
+    from enchanted_surrogates.storage.dataset_path import dataset_path
 
     print(
-        f"done: {progress.done} runs, {progress.successes} succeeded, {progress.failures} "
-        f"failed; dataset in {dataset_path(spec.base_run_dir)}",
+        f"done: {progress.runs} runs, {progress.done} dataset rows: {progress.successes} "
+        f"succeeded, {progress.failures} failed; dataset in {dataset_path(spec.base_run_dir)}",
         file=sys.stderr,
     )
+    if progress.done and not progress.successes:
+        print("error: every run failed; see logs/failures.log", file=sys.stderr)
+        return EXIT_ALL_FAILED
     return EXIT_OK
 
 
@@ -327,7 +338,8 @@ def _status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(campaign_status(base).as_dict()))
         return EXIT_OK
-    console = Console()
+    tty = sys.stdout.isatty()
+    console = Console(soft_wrap=not tty, width=None if tty else 1000)  # a pipe: no cut lines
     if not args.watch:
         console.print(render(campaign_status(base)))
         return EXIT_OK

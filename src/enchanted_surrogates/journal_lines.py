@@ -14,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from enchanted_surrogates.journal_codec import loads
+
 log = logging.getLogger(__name__)
 
 QUARANTINE_SUFFIX = ".quarantine"
@@ -32,7 +34,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 def parse(line: str) -> tuple[dict[str, Any] | None, str]:
     """The event on `line`, or None with the reason it cannot be used."""
     try:
-        record = json.loads(line)
+        record = loads(line)  # orjson where installed; stdlib errors either way
     except json.JSONDecodeError as exc:
         return None, f"not JSON ({exc.msg})"
     if not isinstance(record, dict) or not isinstance(record.get("event"), str):

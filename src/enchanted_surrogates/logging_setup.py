@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections import Counter
 from pathlib import Path
 
 from enchanted_surrogates.secrets import RedactFilter
@@ -34,10 +36,38 @@ class CurrentStderrHandler(logging.StreamHandler):
         pass
 
 
+class FailureDigest(logging.Filter):
+    """Console only: the first few failed runs one line each, then one summary line a minute,
+    so 10,000 failing runs do not print 10,000 warnings (logs/failures.log has them all)."""
+
+    def __init__(self, first: int = 5, every_sec: float = 60.0) -> None:
+        super().__init__()
+        self.first, self.every_sec = first, every_sec
+        self.seen = 0
+        self.held: Counter[str] = Counter()
+        self.last = time.monotonic()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "failure", False):
+            return True
+        self.seen += 1
+        if self.seen <= self.first:
+            return True
+        self.held[str(record.args[-1]) if record.args else record.getMessage()] += 1
+        if time.monotonic() - self.last < self.every_sec:
+            return False
+        commonest, count = self.held.most_common(1)[0]
+        record.msg = "%d more runs failed (%d with: %s); all failures: logs/failures.log"
+        record.args = (sum(self.held.values()), count, commonest)
+        self.held.clear()
+        self.last = time.monotonic()
+        return True
+
+
 def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Handler]:
     """Attach handlers to the package logger; return them so the campaign can remove them."""
     logger = logging.getLogger(LOGGER)
-    logger.setLevel(logging.DEBUG)
+    logger.setLevel(min(getattr(logging, level), logging.WARNING))  # no records nobody keeps
     handlers: list[logging.Handler] = []
     file_handler = logging.FileHandler(log_dir / "main.log", encoding="utf-8")
     file_handler.setLevel(getattr(logging, level))
@@ -50,8 +80,9 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
     handlers.append(failures)
     if console:
         stream = CurrentStderrHandler()
-        stream.setLevel(max(logging.INFO, getattr(logging, level)))
+        stream.setLevel(getattr(logging, level))
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        stream.addFilter(FailureDigest())
         handlers.append(stream)
     for handler in handlers:
         handler.addFilter(RedactFilter())

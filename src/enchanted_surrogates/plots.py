@@ -19,6 +19,7 @@ from enchanted_surrogates.storage.load import load_dataset
 
 MAX_SCATTER_ROWS = 5_000
 MAX_PANELS = 6
+FAILURE_COLOURS = ("#cc3311", "#ee7733", "#aa3377", "#000000")
 BOOKKEEPING_PREFIXES = (
     "success",
     "status",
@@ -28,6 +29,12 @@ BOOKKEEPING_PREFIXES = (
     "runtime_sec_",
     "attempts_",
 )
+
+
+def _max_n_locator(n: int) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(n)
 
 
 def _pyplot() -> Any:
@@ -43,20 +50,25 @@ def _pyplot() -> Any:
     return plt
 
 
-def journal_facts(base: Path) -> tuple[list[str], list[tuple[float, bool]], list[dict]]:
-    """Parameter names (in asked order), (time, success) of every row, model-quality steps."""
-    parameters: dict[str, None] = {}
+def journal_facts(
+    base: Path,
+) -> tuple[dict[int, list[str]], list[tuple[float, bool]], list[dict]]:
+    """Each level's parameter names (in asked order), (time, success) of every row, and
+    the model-quality steps."""
+    parameters: dict[int, dict[str, None]] = {}
     finished: list[tuple[float, bool]] = []
     quality: list[dict] = []
     for event in read_journal(base / JOURNAL_FILE):
         kind = event["event"]
-        if kind == "asked" and len(parameters) < 64:
-            parameters.update(dict.fromkeys(event["point"]))
+        if kind == "asked":
+            names = parameters.setdefault(int(event.get("level", 0)), {})
+            if len(names) < 64:
+                names.update(dict.fromkeys(event["point"]))
         elif kind in ("finished", "failed") and event.get("final"):
             finished.append((event["t"], kind == "finished"))
         elif kind == "sampler_history":
             quality.append(event)
-    return list(parameters), finished, quality
+    return {level: list(names) for level, names in parameters.items()}, finished, quality
 
 
 def _outputs(frame: pd.DataFrame, parameters: list[str]) -> list[str]:
@@ -78,40 +90,66 @@ def _save(fig: Any, path: Path, plt: Any) -> Path:
     return path
 
 
-def _scatter_matrix(frame, parameters, outputs, out: Path, plt) -> Path | None:
+def _scatter_matrix(frame, parameters, outputs, path: Path, plt) -> Path | None:
+    """Every parameter against every other: successful runs coloured by the first output,
+    failed runs as crosses per status, so the regions where the code fails are visible."""
     shown = [p for p in parameters if pd.api.types.is_numeric_dtype(frame[p])][:MAX_PANELS]
     if not shown:
         return None
     sample = frame.sample(min(len(frame), MAX_SCATTER_ROWS), random_state=0)
+    ok = sample["success"].fillna(False).astype(bool)
+    good, bad = sample[ok], sample[~ok]
     n = len(shown)
-    fig, axes = plt.subplots(n, n, figsize=(2.6 * n + 1.5, 2.6 * n), squeeze=False)
-    colour_by = outputs[0] if outputs and sample[outputs[0]].notna().any() else None
-    if colour_by:
-        colours, label = sample[colour_by], colour_by
-    else:
-        colours, label = sample["success"].astype(float), "success"
+    fig, axes = plt.subplots(n, n, figsize=(2.9 * n + 2.0, 2.7 * n), squeeze=False)
+    fig.subplots_adjust(wspace=0.5, hspace=0.35)  # room for each panel's own y label
+    colour_by = outputs[0] if outputs and good[outputs[0]].notna().any() else None
     mappable = None
+    statuses = sorted(bad["status"].astype(str).unique()) if len(bad) else []
     for i, y in enumerate(shown):
         for j, x in enumerate(shown):
             ax = axes[i][j]
             if i == j:
                 values = frame[x].dropna()
                 ax.hist(values, bins=max(5, min(30, int(np.sqrt(len(values))))), color="#4477aa")
+                ax.set_ylabel("runs")
             else:
-                mappable = ax.scatter(sample[x], sample[y], c=colours, s=8, cmap="viridis")
+                if colour_by:
+                    mappable = ax.scatter(good[x], good[y], c=good[colour_by], s=8, cmap="viridis")
+                else:
+                    ax.scatter(good[x], good[y], s=8, color="#228833", label="SUCCESS")
+                for k, status in enumerate(statuses):
+                    rows = bad[bad["status"].astype(str) == status]
+                    ax.scatter(
+                        rows[x],
+                        rows[y],
+                        marker="x",
+                        s=18,
+                        color=FAILURE_COLOURS[k % 4],
+                        label=f"{status} ({int((frame['status'].astype(str) == status).sum())})",
+                    )
+                if j == 0 or (i == 0 and j == 1):
+                    ax.set_ylabel(y)
             if i == n - 1:
                 ax.set_xlabel(x)
-            if j == 0:
-                ax.set_ylabel(y)
+            ax.tick_params(labelsize=7)
     if mappable is not None:
-        fig.colorbar(mappable, ax=axes, label=label, shrink=0.8)
-    fig.suptitle(f"parameters, coloured by {label}")
-    fig.savefig(out / "parameters.png", dpi=110)
+        fig.colorbar(mappable, ax=axes, label=colour_by, shrink=0.8)
+    if statuses or not colour_by:
+        handles, labels = next(
+            (a.get_legend_handles_labels() for a in axes.flat if a.get_legend_handles_labels()[0]),
+            ([], []),
+        )
+        fig.legend(handles, labels, loc="upper left", fontsize=8, title="failed runs")
+    what = f"coloured by {colour_by}" if colour_by else "successful runs in green"
+    fig.suptitle(f"parameters ({what}; failed runs: crosses)")
+    fig.savefig(path, dpi=110)
     plt.close(fig)
-    return out / "parameters.png"
+    return path
 
 
-def _histograms(frame, columns: list[str], title: str, path: Path, plt) -> Path | None:
+def _histograms(
+    frame, columns: list[str], title: str, path: Path, plt, unit: str = ""
+) -> Path | None:
     columns = columns[: MAX_PANELS * 2]
     if not columns:
         return None
@@ -122,10 +160,23 @@ def _histograms(frame, columns: list[str], title: str, path: Path, plt) -> Path 
         values = frame[column].dropna()
         ax.hist(values, bins=min(50, max(5, int(np.sqrt(len(values))))), color="#228833")
         ax.set_title(column)
+        ax.set_xlabel(f"{column}{unit}")
+        ax.set_ylabel("runs")
+        ax.xaxis.set_major_locator(_max_n_locator(5))
+        ax.tick_params(labelsize=8)
     for ax in list(axes.flat)[len(columns) :]:
         ax.axis("off")
     fig.suptitle(title)
     return _save(fig, path, plt)
+
+
+def _time_unit(span_sec: float) -> tuple[str, float]:
+    """Seconds, minutes or hours, whichever reads best for a campaign of this length."""
+    if span_sec < 120:
+        return "seconds", 1.0
+    if span_sec < 2 * 3600:
+        return "minutes", 60.0
+    return "hours", 3600.0
 
 
 def _progress(finished: list[tuple[float, bool]], path: Path, plt) -> Path | None:
@@ -134,12 +185,13 @@ def _progress(finished: list[tuple[float, bool]], path: Path, plt) -> Path | Non
     times = np.array([t for t, _ in finished])
     ok = np.array([s for _, s in finished])
     order = np.argsort(times)
-    minutes = (times[order] - times.min()) / 60
+    unit, scale = _time_unit(float(times.max() - times.min()))
+    elapsed = (times[order] - times.min()) / scale
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot(minutes, np.cumsum(ok[order]), label="succeeded", color="#228833")
-    ax.plot(minutes, np.cumsum(~ok[order]), label="failed", color="#cc3311")
-    ax.plot(minutes, np.arange(1, len(order) + 1), label="all rows", color="#444444", ls="--")
-    ax.set_xlabel("minutes since the first row")
+    ax.plot(elapsed, np.cumsum(ok[order]), label="succeeded", color="#228833")
+    ax.plot(elapsed, np.cumsum(~ok[order]), label="failed", color="#cc3311")
+    ax.plot(elapsed, np.arange(1, len(order) + 1), label="all rows", color="#444444", ls="--")
+    ax.set_xlabel(f"{unit} since the first row")
     ax.set_ylabel("rows")
     ax.legend()
     ax.set_title("progress")
@@ -168,26 +220,51 @@ def _model_quality(quality: list[dict], path: Path, plt) -> Path | None:
     for key, (xs, ys) in series.items():
         ax.plot(xs, ys, marker=".", label=key)
     ax.set_xlabel("results told to the sampler")
+    ax.set_ylabel("model error (the metric the sampler reports)")
     ax.set_title("adaptive sampler: model quality")
     ax.legend()
     return _save(fig, path, plt)
 
 
 def plot_campaign(base: str | Path, out: str | Path | None = None) -> list[Path]:
-    """Write the figures for a campaign into `out` (default BASE/plots); return their paths."""
+    """Write the figures for a campaign into `out` (default BASE/plots); return their paths.
+
+    A nested campaign gets one set of figures per level (`parameters_level1.png`, ...):
+    its levels have different parameters and outputs.
+    """
     plt = _pyplot()
     base = Path(base)
     out = Path(out) if out else base / "plots"
     out.mkdir(parents=True, exist_ok=True)
     frame = load_dataset(base)
     parameters, finished, quality = journal_facts(base)
-    parameters = [p for p in parameters if p in frame.columns]
-    outputs = _outputs(frame, parameters)
-    runtimes = [c for c in frame.columns if c.startswith("runtime_sec_")]
-    written = [
-        _scatter_matrix(frame, parameters, outputs, out, plt),
-        _histograms(frame, outputs, "outputs", out / "outputs.png", plt),
-        _histograms(frame, runtimes, "runtime per run (s)", out / "runtimes.png", plt),
+    levels = sorted(frame["level"].dropna().unique()) if "level" in frame.columns else []
+    written = []
+    for level in levels or [None]:
+        rows = frame if level is None else frame[frame["level"] == level]
+        suffix = "" if len(levels) <= 1 else f"_level{int(level)}"
+        names = parameters.get(0 if level is None else int(level), [])
+        if level is not None:  # a level's rows also carry the parameters of its parents
+            names = [p for q in range(int(level) + 1) for p in parameters.get(q, [])]
+        names = [p for p in dict.fromkeys(names) if p in rows.columns]
+        outputs = [c for c in _outputs(rows, names) if rows[c].notna().any()]
+        runtimes = [
+            c for c in rows.columns if c.startswith("runtime_sec_") and rows[c].notna().any()
+        ]
+        title = "" if not suffix else f", level {int(level)}"
+        written += [
+            _scatter_matrix(rows, names, outputs, out / f"parameters{suffix}.png", plt),
+            _histograms(rows, outputs, f"outputs{title}", out / f"outputs{suffix}.png", plt),
+            _histograms(
+                rows,
+                runtimes,
+                f"runtime per run{title}",
+                out / f"runtimes{suffix}.png",
+                plt,
+                unit=" (s)",
+            ),
+        ]
+    written += [
         _progress(finished, out / "progress.png", plt),
         _model_quality(quality, out / "model_quality.png", plt),
     ]

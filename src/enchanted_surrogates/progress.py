@@ -11,6 +11,9 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
+
+from enchanted_surrogates.resource_use import ResourceUse
 
 log = logging.getLogger("enchanted_surrogates.progress")
 
@@ -18,14 +21,19 @@ PROGRESS_FILE = "current_progress.txt"
 
 
 class Progress:
+    """Counts dataset rows (`done` of `total`: chains that ended) and `runs`, every stage
+    run; in a multi-stage or nested campaign the two differ, so both are shown."""
+
     def __init__(self, path: Path, total: int, interactive: bool | None = None) -> None:
         self.path = path
         self.total = total
         self.done = self.successes = self.failures = 0
+        self.runs = 0
         self.started_done = 0
         self.started = time.monotonic()
         self._last_write = 0.0
         self._last_log_fraction = 0.0
+        self.resources = ResourceUse()
         if interactive is None:
             interactive = sys.stderr.isatty() and not os.environ.get("CI")
         self._bar = None
@@ -39,15 +47,20 @@ class Progress:
             from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("[bold]runs"),
+                TextColumn("[bold]dataset rows"),
                 BarColumn(),
                 MofNCompleteColumn(),
-                TextColumn("{task.fields[failed]} failed"),
+                TextColumn("{task.fields[runs]} runs, {task.fields[failed]} failed"),
                 TimeRemainingColumn(),
                 transient=False,
             )
-            self._task = self._bar.add_task("runs", total=total, failed=0)
+            self._task = self._bar.add_task("rows", total=total, failed=0, runs=0)
             self._bar.start()
+
+    @property
+    def interactive(self) -> bool:
+        """Is a progress bar shown (a terminal), rather than log lines?"""
+        return self._bar is not None
 
     def add_total(self, runs: int) -> None:
         """A new level's runs become known once its parents are."""
@@ -55,22 +68,33 @@ class Progress:
         if self._bar is not None:
             self._bar.update(self._task, total=self.total, completed=self.done)
 
-    def preload(self, success: bool) -> None:
+    def preload(self, success: bool, row: dict[str, Any] | None = None) -> None:
         """Count a run finished before a resume (no log line, no ETA effect)."""
+        if row:
+            self.resources.add_row(row)
         self.total += 1
         self.done += 1
+        self.runs += 1
         self.successes += int(success)
         self.failures += int(not success)
         self.started_done = self.done
 
+    def stage_finished(self) -> None:
+        """Count a run whose chain goes on (no dataset row yet)."""
+        self.runs += 1
+        if self._bar is not None:
+            self._bar.update(self._task, runs=self.runs)
+
     def update(self, success: bool) -> None:
+        """Count a chain's final run: a dataset row."""
         self.done += 1
+        self.runs += 1
         if success:
             self.successes += 1
         else:
             self.failures += 1
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, failed=self.failures)
+            self._bar.update(self._task, completed=self.done, failed=self.failures, runs=self.runs)
         now = time.monotonic()
         if now - self._last_write >= 1.0:
             self.write()
@@ -91,9 +115,9 @@ class Progress:
         eta = self.eta_sec()
         eta_text = f", ETA {_duration(eta)}" if eta is not None else ""
         return (
-            f"{self.done}/{self.total} runs done, {self.successes} succeeded, "
-            f"{self.failures} failed, elapsed {_duration(time.monotonic() - self.started)}"
-            f"{eta_text}"
+            f"{self.runs} runs, {self.done}/{self.total} dataset rows done, "
+            f"{self.successes} succeeded, {self.failures} failed, "
+            f"elapsed {_duration(time.monotonic() - self.started)}{eta_text}"
         )
 
     def write(self) -> None:
@@ -101,6 +125,7 @@ class Progress:
         eta = self.eta_sec()
         text = (
             f"completed: {self.done}/{self.total}\n"
+            f"runs: {self.runs}\n"
             f"successes: {self.successes}\n"
             f"failures: {self.failures}\n"
             f"elapsed_sec: {time.monotonic() - self.started:.1f}\n"

@@ -35,11 +35,12 @@ def render(status: CampaignStatus) -> Group:
         (f"{status.base_run_dir}: ", "bold"),
         _driver(status),
         f"\n{status.rows}/{status.planned or '?'} rows, {status.succeeded} succeeded, "
-        f"{status.failed} failed, {status.running} running; success rate {rate}; "
+        f"{status.failed} failed, {status.running} running, {status.queued} queued; "
+        f"success rate {rate}; "
         f"{speed}; ETA {_duration(status.eta_sec)}",
     )
     table = Table(box=None, pad_edge=False)
-    for column in ("level", "stage", "runner", "done", "failed", "running", "rows/total"):
+    for column in ("level", "stage", "runner", "done", "failed", "running", "queued", "rows/total"):
         table.add_column(column, justify="left" if column == "runner" else "right")
     for level in status.levels:
         planned = max(level.planned, level.rows) if level.planned else "?"
@@ -52,9 +53,12 @@ def render(status: CampaignStatus) -> Group:
                 str(stage.done),
                 str(stage.failed),
                 str(stage.running),
+                str(stage.queued),
                 total if index == 0 else "",
             )
     parts: list = [header, table]
+    if status.resources.runs:
+        parts.append(Text(status.resources.summary()))
     if status.failures_by_status:
         counts = ", ".join(f"{name} {n}" for name, n in status.failures_by_status.items())
         lines = [f"failures: {counts}"]

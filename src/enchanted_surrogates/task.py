@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from enchanted_surrogates.runners.checks import Checks
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import FilePolicy
 
@@ -19,8 +20,8 @@ from enchanted_surrogates.storage.run_files import FilePolicy
 class RunnerSpec:
     """How to build a runner on a worker: the class and its validated keyword arguments.
 
-    `key` identifies the built object in the per-process cache, so a runner is built once
-    per worker process, not once per task.
+    `key` identifies the built object in the per-process cache, so a `reusable` runner is
+    built once per worker process, not once per task.
     """
 
     name: str
@@ -29,6 +30,7 @@ class RunnerSpec:
     key: str
     timeout: float | None = None
     memory_limit: float | None = None  # megabytes
+    checks: Checks | None = None
     secrets: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
 
@@ -62,9 +64,12 @@ class RunResult:
     error: str = ""
     traceback: str = ""
     runtime_sec: float = 0.0
+    cpu_sec: float | None = None  # the run's process tree; None where nobody measured it
+    max_rss_mb: float | None = None
     started_at: float = 0.0
     ended_at: float = 0.0
     abort: bool = False  # the runner raised AbortCampaign
+    job_accounting: dict[str, Any] = field(default_factory=dict)  # the scheduler's, per job
 
     @property
     def success(self) -> bool:
@@ -81,7 +86,8 @@ def make_task(
     runner: type, params: dict[str, Any], run_dir: str, run_id: str | None = None, **kwargs: Any
 ) -> Task:
     """A Task for your own loop: `runner` is a Runner class built from `kwargs` on the worker
-    (once per worker process); `run_id` defaults to the run dir's name."""
+    (per run, or once per worker process if it is `reusable`); `run_id` defaults to the run
+    dir's name."""
     spec = RunnerSpec(
         name=runner.__name__, cls=runner, kwargs=kwargs, key=runner_key(runner, kwargs)
     )

@@ -32,7 +32,10 @@ class NoSuccessRunner(Runner):
 
 
 class PidRunner(Runner):
-    """Reports which process ran it, which object, and how often this process built one."""
+    """Reports which process ran it, which object, and how often this process built one;
+    it declares itself reusable, so one instance per process serves every run."""
+
+    reusable = True
 
     def __init__(self) -> None:
         global BUILDS_IN_THIS_PROCESS

@@ -27,6 +27,8 @@ def test_run_accepts_a_dict_and_returns_the_dataset_in_column_order(tmp_path):
         "error",
         "success_r1",
         "runtime_sec_r1",
+        "cpu_sec_r1",
+        "max_rss_mb_r1",
         "run_dir",
     ]
     assert (df["output"] - (df["x"] + df["y"])).abs().max() < 1e-12

@@ -43,6 +43,8 @@ def test_quickstart_leaves_64_successful_rows_and_every_output_file(tmp_path, cl
         "error",
         "success_double_gaussian",
         "runtime_sec_double_gaussian",
+        "cpu_sec_double_gaussian",
+        "max_rss_mb_double_gaussian",
     ):
         assert column in df.columns
     assert (base / "config" / "quickstart.yaml").read_text() == (
@@ -231,9 +233,13 @@ def test_raising_runner_gives_failed_rows_and_the_campaign_finishes(tmp_path, en
 def test_runner_without_success_key_gives_failed_rows(tmp_path, enchanted):
     config = write_config(
         tmp_path / "c.yaml",
-        basic_config(tmp_path / "camp", {"type": "es_test_plugins:NoSuccessRunner"}),
+        basic_config(
+            tmp_path / "camp",
+            {"type": "es_test_plugins:NoSuccessRunner"},
+            stop_if_first_runs_fail=0,
+        ),
     )
-    assert enchanted("run", config, cwd=tmp_path).returncode == 0
+    assert enchanted("run", config, cwd=tmp_path).returncode == 4  # every run failed
     df = pd.read_csv(tmp_path / "camp" / "enchanted_dataset.csv")
     assert (df["status"] == "FAILED").all()
     assert (df["error"] == "runner returned no 'success' key").all()

@@ -97,7 +97,8 @@ def test_save_files_none_leaves_no_directory_of_a_crashed_run(tmp_path):
     ],
 )
 def test_broken_runners_give_failed_rows_and_the_campaign_ends(tmp_path, runner, error):
-    df = enchanted_surrogates.run(_on_dask(basic_config(tmp_path / "c", runner)))
+    config = basic_config(tmp_path / "c", runner, stop_if_first_runs_fail=0)
+    df = enchanted_surrogates.run(_on_dask(config))
     assert len(df) == 8
     assert (df["status"] == "FAILED").all() and not df["success"].any()
     assert df["error"].str.contains(error, regex=False).all()
@@ -148,4 +149,45 @@ def test_the_dask_examples_validate_and_the_local_one_runs(tmp_path, enchanted):
         assert checked.returncode == 0, checked.stderr
     done = enchanted("run", "dask_local.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "done: 64 runs, 64 succeeded" in done.stdout + done.stderr
+    assert "done: 64 runs, 64 dataset rows: 64 succeeded" in done.stdout + done.stderr
+
+
+def test_ctrl_c_on_a_dask_campaign_prints_a_few_lines_not_tracebacks(tmp_path, cli_env):
+    # a terminal's Ctrl-C reaches the whole process group: the workers too
+    import subprocess
+    import sys
+    import time
+
+    from campaign_configs import write_config
+
+    sampler = {"type": "ArraySampler", "parameters": ["sleep"], "values": [[3.0] * 8]}
+    config = basic_config(tmp_path / "c", {"type": "es_test_plugins:SleepRunner"}, sampler)
+    config["executors"]["e1"] = {
+        "type": "DaskExecutor",
+        "LocalCluster_config": {"n_workers": 2, "threads_per_worker": 1},
+    }
+    path = write_config(tmp_path / "c.yaml", config)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
+        cwd=tmp_path,
+        env=cli_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    journal = tmp_path / "c" / "journal.jsonl"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and '"submitted"' not in (
+        journal.read_text() if journal.exists() else ""
+    ):
+        time.sleep(0.2)
+    time.sleep(1.0)  # the runs are executing on the workers
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    after = stderr.split("SIGINT received", 1)[1].strip().splitlines()
+    assert len(after) <= 8, stderr  # was ~70 lines of worker tracebacks
+    assert "--resume" in stderr.strip().splitlines()[-1]

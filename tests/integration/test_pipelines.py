@@ -68,8 +68,12 @@ def test_two_levels_give_a_times_b_rows_and_a_plus_ab_run_dirs(tmp_path, a, b):
     assert (deepest["parent_dir"] == deepest["x"].map(parents)).all()
     assert deepest["parent_readable"].all()
     assert deepest["run_dir"].str.contains(r"/d1_b0_s\d+_r0$").all()
+    # the original's file meanings: the deepest level, and the parents it fanned out of
+    deepest_file = pd.read_csv(base / "enchanted_dataset.csv")
+    assert len(deepest_file) == a * b and (deepest_file["level"] == 1).all()
     last = pd.read_csv(base / "last_complete_enchanted_dataset.csv")
-    assert len(last) == a * b and (last["level"] == 1).all()
+    assert len(last) == a and (last["level"] == 0).all()
+    assert len(pd.read_csv(base / "enchanted_all_levels_dataset.csv")) == a + a * b
     assert df.columns[-1] == "run_dir"
 
 
@@ -149,6 +153,7 @@ def test_a_failing_stage_ends_only_its_chains(tmp_path):
             "third": {"type": "SumRunner", "params_to_sum": ["output", "x"]},
         },
         [{"sampler": "s0", "executor": ["e1", "e1", "e1"], "runner": ["first", "second", "third"]}],
+        stop_if_first_runs_fail=0,  # the first chains to end may all be failed ones
     )
     df = enchanted_surrogates.run(config)
     assert len(df) == 12
@@ -279,10 +284,13 @@ def test_original_nested_and_sequential_configs_run_unchanged(tmp_path, enchante
         expected = None
     done = enchanted("run", "c.yaml", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    df = pd.read_csv(tmp_path / "data_dir" / "local" / "enchanted_dataset.csv")
+    base = tmp_path / "data_dir" / "local"
+    df = pd.read_csv(base / "enchanted_dataset.csv")
     assert (df["status"] == "SUCCESS").all()
     if expected:
-        assert df.groupby("level").size().to_dict() == expected
+        assert len(df) == expected[max(expected)]
+        every = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
+        assert every.groupby("level").size().to_dict() == expected
     else:
         assert len(df) == 4
 
@@ -290,8 +298,9 @@ def test_original_nested_and_sequential_configs_run_unchanged(tmp_path, enchante
 def test_examples_produce_the_documented_counts(tmp_path, enchanted):
     shutil.copy(REPO / "examples" / "nested.yaml", tmp_path / "nested.yaml")
     assert enchanted("run", "nested.yaml", cwd=tmp_path).returncode == 0
-    df = pd.read_csv(tmp_path / "runs" / "nested" / "enchanted_dataset.csv")
+    df = pd.read_csv(tmp_path / "runs" / "nested" / "enchanted_all_levels_dataset.csv")
     assert df.groupby("level").size().to_dict() == {0: 4, 1: 16, 2: 64}
     assert sorted(df["output"].unique()) == [0.0, 1.0, 10.0, 11.0]
     assert (df["output"] == df["c1"] + df["c2"]).all()
-    assert len(pd.read_csv(tmp_path / "runs/nested/last_complete_enchanted_dataset.csv")) == 64
+    assert len(pd.read_csv(tmp_path / "runs/nested/enchanted_dataset.csv")) == 64
+    assert len(pd.read_csv(tmp_path / "runs/nested/last_complete_enchanted_dataset.csv")) == 16

@@ -120,7 +120,8 @@ def finished_before(base):
 
 
 def check_campaign(base, config, kind, before):
-    df = pd.read_csv(base / "enchanted_dataset.csv")
+    name = "enchanted_all_levels_dataset.csv" if kind == "nested" else "enchanted_dataset.csv"
+    df = pd.read_csv(base / name)
     assert len(df) == expected_rows(kind)
     assert (df["status"] == "SUCCESS").all()
     assert df["run_dir"].is_unique
@@ -228,11 +229,11 @@ def test_extend_grows_every_level_of_a_three_level_campaign(tmp_path, enchanted)
         },
     }
     assert _run(enchanted, tmp_path, config).returncode == 0
-    first = pd.read_csv(base / "enchanted_dataset.csv")
+    first = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
     assert first.groupby("level").size().to_dict() == {0: 2, 1: 4, 2: 12}
     done = _run(enchanted, tmp_path, config, "--extend")
     assert done.returncode == 0, done.stderr
-    df = pd.read_csv(base / "enchanted_dataset.csv")
+    df = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
     # level 0 doubled (the new parents ran their whole subtrees), and so did every level
     assert df.groupby("level").size().to_dict() == {0: 4, 1: 16, 2: 96}
     assert df["run_dir"].is_unique and not df.duplicated(["level", "x", "y", "z"]).any()
@@ -315,13 +316,16 @@ def test_rebuild_restores_the_dataset_from_the_journal(tmp_path, enchanted):
     base = tmp_path / "camp"
     config = nested(base, seed=3)
     assert _run(enchanted, tmp_path, config).returncode == 0
+    every = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
     original = pd.read_csv(base / "enchanted_dataset.csv")
     last = pd.read_csv(base / "last_complete_enchanted_dataset.csv")
     (base / "enchanted_dataset.csv").write_text("garbage\n")
+    (base / "enchanted_all_levels_dataset.csv").unlink()
     (base / "last_complete_enchanted_dataset.csv").unlink()
     done = enchanted("rebuild", base, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert f"{len(original)} rows" in done.stdout
+    assert f"{len(every)} rows" in done.stdout
+    pd.testing.assert_frame_equal(pd.read_csv(base / "enchanted_all_levels_dataset.csv"), every)
     pd.testing.assert_frame_equal(pd.read_csv(base / "enchanted_dataset.csv"), original)
     pd.testing.assert_frame_equal(pd.read_csv(base / "last_complete_enchanted_dataset.csv"), last)
     assert enchanted("rebuild", tmp_path / "nowhere", cwd=tmp_path).returncode == 2

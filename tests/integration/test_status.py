@@ -69,8 +69,13 @@ def test_status_of_a_running_campaign_matches_its_journal(tmp_path, enchanted, s
         assert 4 <= rows < 40 and status["planned"] == 40
         assert status["levels"][0]["stages"][0]["runner"] == "r1"
         assert status["running"] >= 1 and status["eta_sec"] is not None
+        # 2 workers: the runs handed out beyond them are queued, not running
+        assert status["running"] <= 2 and status["queued"] >= 1
+        assert status["levels"][0]["stages"][0]["slots"] == 2
         text = enchanted("status", base, cwd=tmp_path)
-        assert text.returncode == 0 and "running" in text.stdout and "r1" in text.stdout
+        assert text.returncode == 0 and "r1" in text.stdout
+        header = next(line for line in text.stdout.splitlines() if " rows, " in line)
+        assert " running, " in header and " queued; " in header and "ETA" in header  # unwrapped
     finally:
         assert proc.wait(timeout=120) == 0
     status = json.loads(enchanted("status", base, "--json", cwd=tmp_path).stdout)

@@ -108,7 +108,7 @@ def test_save_files_custom_keeps_the_listed_files_and_children_still_read_parent
     }
     done = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    rows = pd.read_csv(base / "enchanted_dataset.csv")
+    rows = pd.read_csv(base / "enchanted_all_levels_dataset.csv")  # both levels
     assert len(rows) == 3 + 3 * 2
     assert rows["success"].all()
     # stage b read stage a's scratch file, level 2 read its parent's: both were kept for them
@@ -145,7 +145,7 @@ def test_children_of_failed_parents_read_their_files_with_include(tmp_path, ench
     }
     done = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    rows = pd.read_csv(base / "enchanted_dataset.csv")
+    rows = pd.read_csv(base / "enchanted_all_levels_dataset.csv")
     children = rows[rows["level"] == 1]
     assert len(children) == 12
     assert (~rows[rows["level"] == 0]["success"]).any()  # some parents failed at stage a

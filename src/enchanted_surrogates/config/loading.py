@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.duplicate_keys import duplicate_keys
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem
 
@@ -43,8 +44,8 @@ def _walk(node: yaml.Node, path: Path, out: dict[Path, int]) -> None:
 def parse_yaml(text: str, source: str) -> tuple[Any, LineMap]:
     """Parse `text`; a syntax error becomes a one-line ConfigError with its line."""
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml12.load(text)
+        root = yaml12.compose(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

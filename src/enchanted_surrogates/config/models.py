@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from enchanted_surrogates.runners.checks import Checks
+
 Mode = Literal["auto", "async", "batch"]
 
 
@@ -78,6 +80,9 @@ class RunnerLimits(RetryPolicy):
     )
     retries: int | None = Field(default=None, ge=0, description="Overrides supervisor.retries.")
     retry_on: list[RetryStatus] | None = None
+    checks: Checks | None = Field(
+        default=None, description="Sanity checks on the outputs; a failed one is FAILED."
+    )
 
 
 class SupervisorConfig(_Strict):
@@ -114,6 +119,12 @@ class SupervisorConfig(_Strict):
         default="csv", description="The dataset file(s): enchanted_dataset.csv and/or .parquet."
     )
     retries: int = Field(default=0, ge=0, description="Default extra attempts per run.")
+    progress_interval_sec: float = Field(
+        default=300.0,
+        ge=0,
+        description="Without a terminal, log a progress line (done, failed, running, queued, "
+        "ETA) at least this often; 0 turns it off.",
+    )
     retry_on: list[RetryStatus] = Field(
         default_factory=lambda: ["CRASHED", "TIMEOUT"],
         description="Statuses retried by default (default: CRASHED, TIMEOUT).",
@@ -127,12 +138,23 @@ class SupervisorConfig(_Strict):
     failure_rate_min_runs: int = Field(
         default=20, ge=1, description="...once at least this many runs have finished."
     )
+    stop_if_first_runs_fail: int = Field(
+        default=5,
+        ge=0,
+        description="Stop when this many first finished runs all failed: a broken setup "
+        "(misspelt program, missing input) should not burn the whole budget; 0: never.",
+    )
     abort_on_first_failure: bool = Field(
         default=False, description="The first failed run stops the campaign (a broken setup)."
     )
     nested_failed_parents: Literal["skip", "include"] = Field(
         default="skip",
         description="Whether failed rows of a level still fan out into the next level.",
+    )
+    sequential_failed_stages: Literal["stop", "continue"] = Field(
+        default="stop",
+        description="Whether a failed stage ends its chain (stop) or the next stage still "
+        "runs on its row, as in the original (continue).",
     )
 
     @field_validator("summary_datatype")
@@ -207,6 +229,11 @@ class CampaignConfig(_Strict):
     )
     post_processing: PostProcessingConfig | None = Field(
         default=None, description="A script run in base_run_dir after the campaign."
+    )
+    paths: Literal["cwd", "config"] = Field(
+        default="cwd",
+        description="Where relative paths start: cwd (where you run) or config (the config "
+        "file's directory; the enchanted command moves there first).",
     )
 
     @field_validator("logging", mode="before")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import warnings
 from functools import cache
 from typing import Any
 
@@ -54,11 +55,18 @@ def accepts_key(cls: type, key: str) -> bool:
     return key in config_keys(options_model(cls))
 
 
+def takes_any_key(cls: type) -> bool:
+    """True if `cls` accepts keys it does not declare (an `__init__` with **kwargs)."""
+    return options_model(cls).model_config.get("extra") == "allow"
+
+
 def check_options(cls: type, options: dict[str, Any], path: Path) -> list[Problem]:
     """Problems with `options` for `cls`, each with the key path it concerns."""
     model = options_model(cls)
     try:
-        model.model_validate(options)
+        with warnings.catch_warnings():  # building the entry next reports them, once
+            warnings.simplefilter("ignore")
+            model.model_validate(options)
     except ValidationError as exc:
         return [problem_from_error(error, path, model, model) for error in exc.errors()]
     return []

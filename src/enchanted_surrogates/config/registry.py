@@ -19,6 +19,7 @@ BUILTINS: dict[str, dict[str, str]] = {
         "LocalExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
         "JoblibExecutor": "enchanted_surrogates.executors.local:LocalExecutor",
         "DaskExecutor": "enchanted_surrogates.executors.dask:DaskExecutor",
+        "BatchExecutor": "enchanted_surrogates.executors.batch:BatchExecutor",
     },
     "samplers": {
         "GridSampler": "enchanted_surrogates.samplers.grid:GridSampler",
@@ -27,6 +28,11 @@ BUILTINS: dict[str, dict[str, str]] = {
         "LatinHypercubeSampler": "enchanted_surrogates.samplers.latin_hypercube:"
         "LatinHypercubeSampler",
         "SobolSequenceSampler": "enchanted_surrogates.samplers.sobol:SobolSequenceSampler",
+        "ExplicitPointsSampler": "enchanted_surrogates.samplers.explicit_points:"
+        "ExplicitPointsSampler",
+        "SaltelliSampler": "enchanted_surrogates.samplers.saltelli:SaltelliSampler",
+        "MorrisSampler": "enchanted_surrogates.samplers.morris:MorrisSampler",
+        "PCESampler": "enchanted_surrogates.samplers.pce:PCESampler",
         "ActiveLearningSampler": "enchanted_surrogates.samplers.active_learning:"
         "ActiveLearningSampler",
         "BayesianOptimizationSampler": "enchanted_surrogates.samplers.bayesian_optimization:"

@@ -7,6 +7,7 @@ collected, reported one per line, and nothing is written.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import typing
 import warnings
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class CampaignSpec:
     source: str
     text: str
     warnings: tuple[str, ...] = field(default=())
+    # samplers given `budget: 0` under extend: add no points at their level
+    extend_nothing: frozenset[str] = field(default=frozenset())
 
     @property
     def base_run_dir(self) -> FsPath:
@@ -97,7 +100,26 @@ def load_spec(
             supervisor["base_run_dir"] = base_run_dir
         if run_mode is not None:
             supervisor["run_mode"] = run_mode
-    return checker.check(data, text)
+    extend_nothing = _take_zero_budgets(data)
+    spec = checker.check(data, text)
+    return dataclasses.replace(spec, extend_nothing=extend_nothing) if extend_nothing else spec
+
+
+def _take_zero_budgets(data: dict) -> frozenset[str]:
+    """Under extend, `budget: 0` means "add nothing at this level": such a sampler is
+    checked with a budget of 1 and the campaign adds no points to it."""
+    supervisor = data.get("supervisor")
+    samplers = data.get("samplers")
+    if not isinstance(supervisor, dict) or supervisor.get("run_mode") != "extend":
+        return frozenset()
+    if not isinstance(samplers, dict):
+        return frozenset()
+    names = []
+    for name, entry in samplers.items():
+        if isinstance(entry, dict) and entry.get("budget") == 0:
+            entry["budget"] = 1
+            names.append(str(name))
+    return frozenset(names)
 
 
 class _Checker:
@@ -170,7 +192,7 @@ class _Checker:
         if section == "runners":
             limits = self._take_limits(options, path)
             for key in DEPRECATED_RUNNER_KEYS:
-                if key in options and not opts.accepts_key(cls, key):
+                if key in options and not (opts.accepts_key(cls, key) or opts.takes_any_key(cls)):
                     options.pop(key)
                     self.warnings.append(
                         f"{self.source}: runners.{name}.{key} is ignored (deprecated); "
@@ -202,7 +224,9 @@ class _Checker:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                spec.cls(**copy.deepcopy(spec.options))
+                built = spec.cls(**copy.deepcopy(spec.options))
+                for line in getattr(built, "validation_warnings", list)():
+                    warnings.warn(line, stacklevel=1)
             except ValidationError as exc:
                 model = opts.options_model(spec.cls)
                 for error in exc.errors():

@@ -17,6 +17,11 @@ from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
 
+class ExecutorUnusable(RuntimeError):
+    """The engine cannot run anything (its workers die on start-up): the campaign stops
+    instead of recording every run as CRASHED; the runs are redone on resume."""
+
+
 class Executor(ABC):
     """Where runs execute. Subclasses wrap a process pool, Dask, or a batch system."""
 
@@ -71,6 +76,25 @@ class Executor(ABC):
     def is_running(self, future: Any) -> bool:
         """Has this task started on a worker (rather than waiting in a queue)?"""
         return bool(future.running())
+
+    def reattaches(self, run_dir: str, attempt: int) -> bool:
+        """Is a job of an earlier supervisor still working on this run (keep its run dir)?"""
+        return False
+
+    def job_info(self, future: Any) -> dict[str, Any]:
+        """The batch job behind a future, for the journal; empty if there is none."""
+        return {}
+
+    def running_and_queued(self) -> tuple[int, int]:
+        """(running, queued) tasks now; may be called from another thread."""
+        for _ in range(3):  # the supervisor thread may change the set meanwhile
+            try:
+                futures = list(self._inflight)
+            except RuntimeError:
+                continue
+            running = sum(1 for future in futures if self.is_running(future))
+            return running, len(futures) - running
+        return 0, 0
 
     def flush(self) -> None:
         """Hand over submissions an executor may buffer; called before the supervisor waits."""

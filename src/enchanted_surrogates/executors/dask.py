@@ -26,8 +26,18 @@ from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.chunking import ChunkPolicy
-from enchanted_surrogates.executors.dask_cluster import Started, estimated_slots, start
+from enchanted_surrogates.executors.dask_cluster import (
+    Started,
+    estimated_slots,
+    local_cluster_kwargs,
+    start,
+)
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_resources import (
+    configured_cores,
+    connected_cores,
+    run_resources,
+)
 from enchanted_surrogates.executors.dask_task import (
     executing_keys,
     interrupted_starts,
@@ -60,6 +70,7 @@ class DaskExecutor(Executor):
         self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
         self._current_lineage = ""
         self._verdicts: Counter[str] = Counter()  # KilledWorker verdicts per lineage
+        self._worker_cores: float | None = None  # the `cores` resource of each worker
 
     # --- the cluster ------------------------------------------------------------------
     def _ensure_started(self, task: Task) -> Any:
@@ -105,6 +116,18 @@ class DaskExecutor(Executor):
             self._foreign_slots = (time.monotonic(), threads)
         return threads
 
+    def _cores_per_worker(self, client: Any) -> float:
+        """The `cores` each worker declares: from the config, or asked once of someone
+        else's scheduler."""
+        if self._worker_cores is None:
+            if self.config.scheduler_address is not None:
+                self._worker_cores = connected_cores(client.scheduler_info()["workers"].values())
+            else:
+                self._worker_cores = configured_cores(
+                    self.config, local_cluster_kwargs(self.config)
+                )
+        return self._worker_cores
+
     def eager_slots(self) -> int:
         """Worker slots plus the queue; by default the queue deepens while runs are so
         short that the round trip to a worker would leave it idle between them."""
@@ -127,7 +150,16 @@ class DaskExecutor(Executor):
         client = self._ensure_started(task)
         key = f"{task.run_id}-{self._token}-{next(self._keys)}"
         packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
-        run = client.submit(run_on_worker, packed, task.run_id, lineage or key, key=key, pure=False)
+        resources = run_resources(task, self._cores_per_worker(client))
+        run = client.submit(
+            run_on_worker,
+            packed,
+            task.run_id,
+            lineage or key,
+            key=key,
+            pure=False,
+            resources=resources,
+        )
         outcome: Future = Future()
         self._runs[outcome] = (run, lineage or key)
         run.add_done_callback(lambda done: client.loop.add_callback(_fetch, done, outcome))

@@ -11,10 +11,15 @@ import importlib.util
 import logging
 import os
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_resources import with_default_cores
 
 log = logging.getLogger(__name__)
 
@@ -31,14 +36,17 @@ class Started:
 
 
 def local_cluster_kwargs(config: DaskExecutorConfig) -> dict[str, Any]:
-    """LocalCluster keys: one single-threaded worker process per CPU unless configured."""
-    return {
-        "n_workers": os.cpu_count() or 1,
-        "threads_per_worker": 1,
-        "processes": True,
-        "dashboard_address": DASHBOARD,
-        **(config.LocalCluster_config or {}),
-    }
+    """LocalCluster keys: one single-threaded worker process per CPU unless configured;
+    each worker declares its threads as `cores` (dask_resources.py)."""
+    return with_default_cores(
+        {
+            "n_workers": os.cpu_count() or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": DASHBOARD,
+            **(config.LocalCluster_config or {}),
+        }
+    )
 
 
 def estimated_slots(config: DaskExecutorConfig) -> int:
@@ -71,12 +79,21 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
             "distributed.scheduler.allowed-failures": config.crash_attempts - 1,
             # a worker process must be able to start the child that enforces a run's limits
             "distributed.worker.daemon": False,
+            # a supervisor idling on a login node: watch the event loop and the system
+            # less often than Dask's 20 ms / 500 ms defaults (halves its idle CPU use)
+            "distributed.admin.tick.interval": "1s",
+            "distributed.admin.system-monitor.interval": "5s",
         }
         dask.config.set(settings)
         if config.jobqueue_class() is None:
             from distributed import LocalCluster
 
-            cluster = LocalCluster(**local_cluster_kwargs(config))
+            from enchanted_surrogates.executors.script_main import main_hidden
+
+            # its worker processes must not re-run the user's script, nor die with tracebacks
+            # on the Ctrl-C that the supervisor handles (it stops them itself)
+            with main_hidden(), _sigint_ignored_by_children():
+                cluster = LocalCluster(**local_cluster_kwargs(config))
             started = Started(Client(cluster), cluster)
         else:
             started = _start_jobqueue(config, log_directory)
@@ -92,9 +109,23 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
     return started
 
 
+@contextmanager
+def _sigint_ignored_by_children() -> Iterator[None]:
+    """SIGINT ignored while worker processes start: an ignored signal stays ignored across
+    exec, and Python then installs no KeyboardInterrupt handler in the child."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> Started:
     name = config.jobqueue_class()
-    module = importlib.import_module("dask_jobqueue")
+    module = _import_keeping_sigint("dask_jobqueue")
     kwargs = jobqueue_kwargs(config, log_directory)
     cluster = getattr(module, name)(**kwargs)
     log.info("worker job script:\n%s", cluster.job_script())
@@ -105,9 +136,59 @@ def _start_jobqueue(config: DaskExecutorConfig, log_directory: str | None) -> St
         cluster.adapt(minimum_jobs=config.scale_n_jobs_min, maximum_jobs=config.scale_n_jobs_max)
     else:
         cluster.scale(jobs=config.scale_n_jobs or 1)
+        _submit_now(cluster)
     if kwargs.get("log_directory"):
         log.info("worker logs go to %s", kwargs["log_directory"])
     return Started(client, cluster)
+
+
+def _import_keeping_sigint(name: str) -> Any:
+    """Import dask-jobqueue without losing the campaign's Ctrl-C handler: its runner module
+    replaces SIGINT with `sys.exit()` at import, which would end an interrupted campaign
+    with exit 0 instead of 130 and no 'interrupted' in the journal."""
+    previous = signal.getsignal(signal.SIGINT)
+    module = importlib.import_module(name)
+    importlib.import_module(f"{name}.runner")
+    if threading.current_thread() is threading.main_thread() and previous is not None:
+        signal.signal(signal.SIGINT, previous)
+    return module
+
+
+def _submit_now(cluster: Any) -> None:
+    """Submit the planned jobs and wait for the submissions (not the jobs) to finish.
+
+    dask-jobqueue submits in the background and only logs a refused `sbatch`, so the
+    campaign would wait forever for workers; here the scheduler's refusal ends it at once.
+    SpecCluster has no public call for this, hence its internal one. Awaiting a job whose
+    submission failed submits it once more, which raises the scheduler's error again.
+    """
+    from distributed.core import Status
+
+    from enchanted_surrogates.supervisor.policies import CampaignAborted
+
+    async def submitted() -> None:
+        await cluster._correct_state()
+        for job in list(cluster.workers.values()):
+            await job
+
+    tornado_log = logging.getLogger("tornado.application")
+    tornado_log.addFilter(_not_the_refused_submission)
+    try:
+        cluster.sync(submitted)
+    except RuntimeError as exc:
+        for job in list(cluster._created):
+            if job.status == Status.created:  # its job was never submitted
+                job.status = Status.failed
+        cluster.close()
+        text = str(exc)
+        message = text.split("stderr:", 1)[-1].strip() or text
+        raise CampaignAborted(f"the batch system refused a worker job: {message}") from exc
+
+
+def _not_the_refused_submission(record: logging.LogRecord) -> bool:
+    """Tornado logs the refused background submission with a traceback; _submit_now
+    reports it as one line instead."""
+    return "_correct_state_internal" not in record.getMessage()
 
 
 def jobqueue_kwargs(config: DaskExecutorConfig, log_directory: str | None) -> dict[str, Any]:

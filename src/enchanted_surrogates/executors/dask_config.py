@@ -136,6 +136,12 @@ class DaskExecutorConfig(BaseModel):
                 "PBScluster_config or jobqueue"
             )
         self._check_installed(given[0] if given else "LocalCluster_config")
+        if self.jobqueue_class() is not None:
+            from enchanted_surrogates.executors.jobqueue_check import jobqueue_problems
+
+            problems = jobqueue_problems(self.jobqueue_class(), self.jobqueue_kwargs() or {})
+            if problems:
+                raise ValueError(f"{given[0]}: " + f"; {given[0]}: ".join(problems))
         return self
 
     @staticmethod

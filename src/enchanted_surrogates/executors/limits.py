@@ -18,6 +18,7 @@ import traceback
 from typing import Any
 
 from enchanted_surrogates.executors import program_groups
+from enchanted_surrogates.executors.run_usage import TreeMonitor, Usage, combine, rusage_usage
 from enchanted_surrogates.run_errors import (
     AbortCampaign,
     RunCrashed,
@@ -53,9 +54,11 @@ def run_limited(
     params: dict,
     timeout: float | None,
     memory_limit_mb: float | None,
+    usage: list[Usage] | None = None,
 ) -> Any:
-    """`runner.single_code_run(run_dir, params)` in a limited child; its return value, or
-    the RunError (or AbortCampaign) that says how it ended."""
+    """`runner.single_code_run(run_dir=..., params=...)` in a limited child; its return
+    value, or the RunError (or AbortCampaign) that says how it ended. The child's process
+    tree is watched meanwhile; what it used is appended to `usage`, however the run ended."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(
@@ -65,13 +68,15 @@ def run_limited(
     child.start()
     _running_child = child.pid
     send.close()
+    monitor = TreeMonitor(child.pid)
+    exact: Usage | None = None
     try:
         if not receive.poll(timeout):
             _kill_group(child.pid)
             child.join()
             raise RunTimeout(f"exceeded the timeout of {timeout:g} s; its processes were killed")
         try:
-            kind, payload = receive.recv()
+            kind, payload, exact = receive.recv()
         except EOFError:
             child.join()
             _kill_group(child.pid)  # what the dead run started
@@ -79,6 +84,10 @@ def run_limited(
     finally:
         receive.close()
         _running_child = 0
+        if usage is not None:
+            usage.append(combine(monitor.stop(), exact))
+        else:
+            monitor.stop()
     child.join()
     _kill_group(child.pid)  # anything the run left running in its group
     if kind == "ok":
@@ -123,7 +132,7 @@ def _child(runner: Any, run_dir: str, params: dict, memory_limit_mb: float | Non
         limit = int(memory_limit_mb * 1024 * 1024)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        message: tuple = ("ok", runner.single_code_run(run_dir, params))
+        message: tuple = ("ok", runner.single_code_run(run_dir=run_dir, params=params))
     except AbortCampaign as exc:
         message = ("abort", str(exc))
     except MemoryError:
@@ -139,10 +148,11 @@ def _child(runner: Any, run_dir: str, params: dict, memory_limit_mb: float | Non
         message = ("error", (exc.status, str(exc), traceback.format_exc()))
     except BaseException as exc:
         message = ("error", (Status.FAILED, f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+    used = rusage_usage(resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
     try:
-        send.send(message)
+        send.send((*message, used))
     except Exception as exc:  # e.g. outputs that cannot be pickled
-        send.send(("error", (Status.FAILED, f"cannot return the result: {exc}", "")))
+        send.send(("error", (Status.FAILED, f"cannot return the result: {exc}", ""), used))
     finally:
         send.close()
         os._exit(0)

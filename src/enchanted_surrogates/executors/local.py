@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
 from concurrent.futures import Future, InvalidStateError, ProcessPoolExecutor
@@ -11,9 +10,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 
-from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.chunking import ChunkPolicy
+from enchanted_surrogates.executors.core_packing import CorePacker
 from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
+from enchanted_surrogates.executors.script_main import script_safe_context
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.task import RunResult, Task
 
@@ -63,7 +64,7 @@ class LocalExecutor(Executor):
         self._workers = config.max_workers or config.n_jobs or os.cpu_count() or 1
         self.max_pending = 2 * self._workers if config.max_pending is None else config.max_pending
         self.crash_attempts = config.crash_attempts
-        self._context = multiprocessing.get_context(config.start_method)
+        self._context = script_safe_context(config.start_method)
         if config.start_method == "forkserver":
             # Workers fork from a server that already imported the worker side once.
             self._context.set_forkserver_preload([run_chunk.__module__])
@@ -77,6 +78,7 @@ class LocalExecutor(Executor):
         self._chunk_of: dict[Future, tuple[Future, list]] = {}
         self._crashes: dict[str, int] = {}
         self._breaks_in_a_row = 0
+        self._packer = CorePacker(self._workers)
 
     def worker_slots(self) -> int:
         return self._workers
@@ -109,6 +111,8 @@ class LocalExecutor(Executor):
         self._seq += 1
         future: Future = Future()
         self._seq_of[future] = (None, self._seq)
+        if not self._packer.admit(task, (task, self._seq, future)):
+            return future  # waits for cores (see core_packing.py)
         self._buffer.append((task, self._seq, future))
         if len(self._buffer) >= self._chunks.size():
             self.flush()
@@ -133,16 +137,10 @@ class LocalExecutor(Executor):
                 self._chunk_of[future] = (pool_future, chunk)
             pool_future.add_done_callback(lambda done: _deliver(done, chunk))
             return
-        for task, _, future in chunk:
-            _settle(
-                future,
-                result=RunResult(
-                    run_id=task.run_id,
-                    status=Status.CRASHED,
-                    error=f"the worker pool broke {self._breaks_in_a_row} times in a row with no "
-                    "run executing: worker processes die on start-up (or while receiving a task)",
-                ),
-            )
+        raise ExecutorUnusable(
+            f"the worker pool broke {self._breaks_in_a_row} times in a row before any run "
+            "started: its worker processes die on start-up (see logs/main.log)"
+        )
 
     def _discard_pool(self) -> None:
         """Drop a broken pool and find which run its death belongs to.
@@ -177,6 +175,8 @@ class LocalExecutor(Executor):
         A buffered task is dropped; a submitted one only if its pool submission can still be
         withdrawn, i.e. the rest of its chunk is cancelled and the pool has not taken it.
         """
+        if self._packer.drop(lambda held: held[2] is future):
+            return future.cancel()
         for position, (_, _, buffered) in enumerate(self._buffer):
             if buffered is future:
                 del self._buffer[position]
@@ -191,6 +191,8 @@ class LocalExecutor(Executor):
 
     def cancel_all(self) -> None:
         """Withdraw everything not yet taken by a worker (runs in progress go on)."""
+        for _, _, future in self._packer.drop_all():
+            future.cancel()
         for _, _, future in self._buffer:
             future.cancel()
         self._buffer = []
@@ -202,6 +204,7 @@ class LocalExecutor(Executor):
     def collect(self, task: Task, future: Any) -> RunResult | Any:
         self._chunk_of.pop(future, None)
         self._current = self._seq_of.pop(future, (None, 0))
+        self._buffer.extend(self._packer.release(task))
         outcome = super().collect(task, future)
         if isinstance(outcome, RunResult) and outcome.status is not Status.CRASHED:
             self._breaks_in_a_row = 0

@@ -1,4 +1,4 @@
-"""What runs on a worker process: build the runner once, run one task, return a RunResult.
+"""What runs on a worker process: build the runner, run one task, return a RunResult.
 
 Kept free of heavy imports (no pandas) so worker start-up and per-task cost stay small.
 """
@@ -15,7 +15,9 @@ from typing import Any
 
 from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
+from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
+from enchanted_surrogates.runners.checks import failed_check
 from enchanted_surrogates.secret_streams import redact_streams
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
@@ -25,7 +27,11 @@ _RUNNERS: dict[str, Any] = {}
 
 
 def get_runner(spec: RunnerSpec) -> Any:
-    """The runner for `spec`, built on first use in this process and reused after."""
+    """The runner for `spec`: a fresh one per run, as the original built them, so state a
+    plugin keeps in `self` cannot leak into the next run; a class that declares
+    `reusable = True` (the built-ins) is built once per process and reused."""
+    if not getattr(spec.cls, "reusable", False):
+        return spec.cls(**spec.kwargs)
     runner = _RUNNERS.get(spec.key)
     if runner is None:
         runner = spec.cls(**spec.kwargs)
@@ -40,22 +46,34 @@ def run_task(task: Task) -> RunResult:
     started = time.time()
     t0 = time.perf_counter()
     work = work_dir(task.run_dir, task.files)
+    usage: list[Usage] = []
     try:
         if work != task.run_dir:
             shutil.rmtree(work, ignore_errors=True)  # left by a worker that died mid-run
         os.makedirs(work, exist_ok=True)
         runner = get_runner(spec)
         if spec.timeout or spec.memory_limit:
-            raw = run_limited(runner, work, dict(task.params), spec.timeout, spec.memory_limit)
+            raw = run_limited(
+                runner, work, dict(task.params), spec.timeout, spec.memory_limit, usage
+            )
         else:
-            raw = runner.single_code_run(work, dict(task.params))
+            in_process = InProcessUsage()
+            try:
+                raw = runner.single_code_run(run_dir=work, params=dict(task.params))
+            finally:
+                usage.append(in_process.stop())
         outputs, status, error = check_outputs(raw)
+        if status is Status.SUCCESS and spec.checks:
+            error = failed_check(spec.checks, {**task.params, **outputs}) or ""
+            status = Status.FAILED if error else status
         result = RunResult(run_id=task.run_id, status=status, outputs=outputs, error=error)
     except BaseException as exc:  # a runner may raise anything, even SystemExit
         if isinstance(exc, KeyboardInterrupt):
             raise
         result = _failure(task, exc)
     result.runtime_sec = time.perf_counter() - t0
+    if usage:
+        result.cpu_sec, result.max_rss_mb = usage[0].cpu_sec, usage[0].max_rss_mb
     result.started_at = started
     result.ended_at = time.time()
     _redact(result)
@@ -143,9 +161,14 @@ def to_scalar(value: Any) -> Any:
 
 
 def _write_datapoint(work: str, task: Task, result: RunResult) -> None:
-    """The one-row CSV the original wrote into every run directory (kept for compatibility)."""
+    """The one-row CSV the original wrote into every run directory, with its columns
+    (`success_<runner>`, `runtime_sec_<runner>`, `run_dir` last) kept for its scripts."""
     row = {**task.params, **result.outputs, "success": result.success, "status": str(result.status)}
     row["error"] = result.error
+    row[f"success_{task.runner.name}"] = result.success
+    row[f"runtime_sec_{task.runner.name}"] = result.runtime_sec
+    row.pop("run_dir", None)
+    row["run_dir"] = task.run_dir
     try:
         with open(os.path.join(work, DATAPOINT_FILE), "w", newline="") as handle:
             writer = csv.writer(handle)

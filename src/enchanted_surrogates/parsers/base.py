@@ -11,7 +11,8 @@ class Parser:
     """Translates between a point of the campaign and the files of one simulation code.
 
     Subclass it when a code's formats are easier to handle in Python than to describe in a
-    config; a runner calls `write_input_file` before the code runs and `read_output` after.
+    config; a runner calls `write_input_file` before the code runs and `read_output` (or the
+    original's `read_output_file`) after.
     Built-in parsers declare their keys in a pydantic `Config` model, as samplers do.
     """
 
@@ -22,5 +23,12 @@ class Parser:
         raise NotImplementedError(f"{type(self).__name__} does not write input files")
 
     def read_output(self, run_dir: str) -> dict:
-        """The outputs of the finished run in `run_dir`, as a dict of plain scalars."""
+        """The outputs of the finished run in `run_dir`, as a dict of plain scalars.
+
+        A parser written for the original defines `read_output_file(run_dir)` instead;
+        that method is used when present.
+        """
+        original = getattr(self, "read_output_file", None)
+        if callable(original):
+            return original(run_dir=run_dir)
         raise NotImplementedError(f"{type(self).__name__} does not read outputs")

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import read_text
 from enchanted_surrogates.parsers.run_dir_path import RunDirPath
@@ -55,4 +56,4 @@ class YamlParser(JsonParser):
     """Reads the top-level mapping of a YAML file; nested values are left out."""
 
     def load(self, text: str) -> Any:
-        return yaml.safe_load(text)
+        return yaml12.load(text)

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import jinja2
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from enchanted_surrogates.config.relative_paths import where_relative_paths_start
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.run_errors import RunError
 
@@ -61,7 +62,7 @@ class TemplateParser(Parser):
             path = Path(self.template)
             if not path.is_file():
                 raise ValueError(
-                    f"template: no file '{self.template}' (relative paths start at {os.getcwd()})"
+                    f"template: no file '{self.template}' ({where_relative_paths_start()})"
                 )
             self.template = str(path.resolve())
             jinja = path.suffix in JINJA_SUFFIXES

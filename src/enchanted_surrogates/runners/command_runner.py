@@ -32,6 +32,8 @@ from enchanted_surrogates import secrets
 from enchanted_surrogates.config.errors import did_you_mean, dotted
 from enchanted_surrogates.config.options import check_options
 from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
+from enchanted_surrogates.config.relative_paths import where_relative_paths_start
+from enchanted_surrogates.config.yaml12 import unquoted_braces
 from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
@@ -40,10 +42,21 @@ from enchanted_surrogates.parsers.function import FunctionParser
 from enchanted_surrogates.parsers.key_value import KeyValueParser
 from enchanted_surrogates.parsers.mapping_file import JsonParser, MappingFileConfig, YamlParser
 from enchanted_surrogates.parsers.namelist import NamelistParser
+from enchanted_surrogates.parsers.namelist_patch import NamelistPatchParser
+from enchanted_surrogates.parsers.optional import OptionalKeys, OptionalReader
 from enchanted_surrogates.parsers.regex import RegexParser
+from enchanted_surrogates.parsers.table import TableParser
 from enchanted_surrogates.parsers.template import TemplateParser
 from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.error_readers import (
+    ErrorReader,
+    ErrorReaderConfig,
+    declared_error,
+    failure_message,
+)
+from enchanted_surrogates.runners.launchers import Launcher
+from enchanted_surrogates.runners.program_check import missing_program
 from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
 from enchanted_surrogates.secret_streams import redact_streams
 
@@ -57,7 +70,11 @@ TAIL_CHARS = 2000
 
 
 def _number_as_text(value: Any) -> Any:
-    """YAML reads `[code, 3]` as a number; as an argument or variable it is text."""
+    """YAML reads `[code, 3]` as a number; as an argument or variable it is text.
+    An unquoted `{T}` reaches here as a mapping: say how to write it."""
+    hint = unquoted_braces(value)
+    if hint:
+        raise ValueError(hint)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
@@ -75,33 +92,42 @@ class NamelistInput(NamelistParser.Config):
     type: Literal["namelist"]
 
 
+def _written_file(entry: Any) -> str:
+    """The run-directory file an `inputs` entry writes."""
+    return os.path.normpath(entry.dest if isinstance(entry, TemplateInput) else entry.file)
+
+
 # Entries of `outputs`, one per reader; `type` picks the reader.
-class JsonOutput(MappingFileConfig):
+class JsonOutput(MappingFileConfig, OptionalKeys):
     type: Literal["json"]
 
 
-class YamlOutput(MappingFileConfig):
+class YamlOutput(MappingFileConfig, OptionalKeys):
     type: Literal["yaml"]
 
 
-class CsvOutput(CsvRowParser.Config):
+class CsvOutput(CsvRowParser.Config, OptionalKeys):
     type: Literal["csv"]
 
 
-class RegexOutput(RegexParser.Config):
+class RegexOutput(RegexParser.Config, OptionalKeys):
     type: Literal["regex"]
 
 
-class KeyValueOutput(KeyValueParser.Config):
+class KeyValueOutput(KeyValueParser.Config, OptionalKeys):
     type: Literal["key_value"]
 
 
-class NamelistOutput(NamelistParser.Config):
+class NamelistOutput(NamelistParser.Config, OptionalKeys):
     type: Literal["namelist"]
 
 
-class FunctionOutput(FunctionParser.Config):
+class FunctionOutput(FunctionParser.Config, OptionalKeys):
     type: Literal["function"]
+
+
+class TableOutput(TableParser.Config, OptionalKeys):
+    type: Literal["table"]
 
 
 def _not_built_in(schema: dict[str, Any]) -> None:
@@ -109,7 +135,7 @@ def _not_built_in(schema: dict[str, Any]) -> None:
     schema["properties"]["type"]["not"] = {"enum": list(OUTPUT_PARSERS)}
 
 
-class PluginOutput(BaseModel):
+class PluginOutput(OptionalKeys):
     """A reader from an installed plugin (entry-point group `enchanted_surrogates.parsers`)
     or an import path; its own keys are checked by its class."""
 
@@ -134,7 +160,11 @@ class PluginOutput(BaseModel):
         return self
 
 
-INPUT_PARSERS: dict[str, type[Parser]] = {"template": TemplateParser, "namelist": NamelistParser}
+INPUT_PARSERS: dict[str, type[Parser]] = {
+    "template": TemplateParser,
+    "namelist": NamelistParser,
+    "namelist_patch": NamelistPatchParser,
+}
 OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "json": JsonParser,
     "yaml": YamlParser,
@@ -143,6 +173,7 @@ OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "key_value": KeyValueParser,
     "namelist": NamelistParser,
     "function": FunctionParser,
+    "table": TableParser,
 }
 
 
@@ -164,11 +195,13 @@ def _output_tag(value: Any) -> str | None:
 
 
 InputEntry = Annotated[
-    Annotated[TemplateInput, Tag("template")] | Annotated[NamelistInput, Tag("namelist")],
+    Annotated[TemplateInput, Tag("template")]
+    | Annotated[NamelistInput, Tag("namelist")]
+    | Annotated[NamelistPatchParser.Config, Tag("namelist_patch")],
     Discriminator(
         _type_of("template"),
         custom_error_type="input_type",
-        custom_error_message="type: template (the default) or namelist",
+        custom_error_message="type: template (the default), namelist or namelist_patch",
     ),
 ]
 OutputEntry = Annotated[
@@ -179,6 +212,7 @@ OutputEntry = Annotated[
     | Annotated[KeyValueOutput, Tag("key_value")]
     | Annotated[NamelistOutput, Tag("namelist")]
     | Annotated[FunctionOutput, Tag("function")]
+    | Annotated[TableOutput, Tag("table")]
     | Annotated[PluginOutput, Tag("plugin")],
     Discriminator(
         _output_tag,
@@ -251,6 +285,8 @@ class CommandRunner(Runner):
     the program inherits.
     """
 
+    reusable = True  # keeps no per-run state in self
+
     class Config(BaseModel):
         model_config = ConfigDict(extra="forbid", title="CommandRunner")
 
@@ -277,7 +313,7 @@ class CommandRunner(Runner):
         inputs: list[InputEntry] = Field(
             default_factory=list,
             description="files written before the run: {template: PATH, dest, engine} or "
-            "{type: namelist, file, group, keys}",
+            "{type: namelist, file, group, keys} or {type: namelist_patch, base, keys, set}",
         )
         copy_paths: list[str] = Field(
             default_factory=list,
@@ -292,8 +328,28 @@ class CommandRunner(Runner):
         outputs: list[OutputEntry] = Field(
             default_factory=list,
             description="readers building the row, in order (a later one wins a shared "
-            "column): json, yaml, csv, regex, key_value, namelist, function",
+            "column): json, yaml, csv, regex, key_value, namelist, function, table; "
+            "optional: true (with default: {column: value}) for an output a run may lack",
         )
+        launcher: Launcher | None = Field(
+            default=None,
+            description="start the program with srun/mpirun/mpiexec on the declared ranks, "
+            "threads and GPUs (see runners/launchers.py)",
+        )
+        errors: list[ErrorReaderConfig] = Field(
+            default_factory=list,
+            description="where the program prints why it failed: {pattern, source, file}; "
+            "default: the last meaningful lines of stderr, or of stdout when stderr has none",
+        )
+
+        @field_validator("command", mode="before")
+        @classmethod
+        def _braces_quoted(cls, command: Any) -> Any:
+            for index, arg in enumerate(command if isinstance(command, list) else []):
+                hint = unquoted_braces(arg)
+                if hint:
+                    raise ValueError(f"[{index}]: {hint}")
+            return command
 
         @field_validator("command")
         @classmethod
@@ -323,7 +379,7 @@ class CommandRunner(Runner):
         def _check_paths(cls, paths: list[str]) -> list[str]:
             missing = [path for path in paths if not os.path.exists(path)]
             if missing:
-                raise ValueError(f"no file or directory {missing} (relative to {os.getcwd()})")
+                raise ValueError(f"no file or directory {missing} ({where_relative_paths_start()})")
             return [os.path.abspath(path) for path in paths]
 
         @model_validator(mode="after")
@@ -346,6 +402,10 @@ class CommandRunner(Runner):
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
                 raise ValueError(f"link: the run directory would get two of {repeated}")
+            written = [_written_file(entry) for entry in self.inputs]
+            twice = sorted({name for name in written if written.count(name) > 1})
+            if twice:
+                raise ValueError(f"inputs: more than one entry writes {twice}; merge them")
             return self
 
     def __init__(self, **kwargs: Any) -> None:
@@ -357,6 +417,13 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [_build(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [_build(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+        self.launcher = cfg.launcher
+        self.errors = [ErrorReader(**entry.model_dump()) for entry in cfg.errors]
+
+    def validation_warnings(self) -> list[str]:
+        """What `validate` should say about this entry beyond its errors."""
+        missing = missing_program(self.command, self.shell)
+        return [missing] if missing else []
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         """Run the program for `params`; its outputs with `success`, or a RunError."""
@@ -375,12 +442,18 @@ class CommandRunner(Runner):
         extra = {
             k: _fill(v, env_context, f"env {k}", string.Formatter()) for k, v in self.env.items()
         }
+        if self.launcher is not None:
+            argv = self.launcher.argv(argv)
+            extra = {**self.launcher.env(), **extra}
         code = self._execute(
             " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
         )
         redact_streams(run_dir)
         if code != 0:
-            raise _exit_error(code, run_dir)
+            raise _exit_error(code, run_dir, self.errors)
+        declared = declared_error(run_dir, self.errors)
+        if declared:  # many codes exit with 0 after printing their error
+            raise RunError(declared)
         result: dict = {}
         for parser in self.outputs:
             result.update(parser.read_output(run_dir))
@@ -431,13 +504,18 @@ class CommandRunner(Runner):
 
 def _build(parsers: dict[str, type[Parser]], entry: Any) -> Parser:
     """The parser an `inputs`/`outputs` entry describes (its keys minus `type`)."""
+    framework = {"type", "optional", "default"}
     if isinstance(entry, PluginOutput):
-        return resolve("parsers", entry.type)(**dict(entry.model_extra or {}))
-    return parsers[entry.type](**entry.model_dump(exclude={"type"}))
+        parser = resolve("parsers", entry.type)(**dict(entry.model_extra or {}))
+    else:
+        parser = parsers[entry.type](**entry.model_dump(exclude=framework))
+    if isinstance(entry, OptionalKeys) and entry.optional:
+        return OptionalReader(parser, entry.default)
+    return parser
 
 
-def _exit_error(code: int, run_dir: str) -> RunError:
-    """How a program that did not exit with 0 ended, with the end of its stderr."""
+def _exit_error(code: int, run_dir: str, readers: list[ErrorReader]) -> RunError:
+    """How a program that did not exit with 0 ended, with its own message."""
     with open(os.path.join(run_dir, STDERR_FILE), encoding="utf-8", errors="replace") as handle:
         stderr = handle.read()
     if code < 0:
@@ -449,6 +527,7 @@ def _exit_error(code: int, run_dir: str) -> RunError:
         how = f"exit code {code}"
     if MEMORY_ERROR.search(stderr[-MEMORY_SCAN_CHARS:]):
         return RunMemout(f"{how}, out of memory: {_tail(stderr)}")
+    message = failure_message(run_dir, readers)
     if code < 0:
-        return RunCrashed(how if not stderr.strip() else f"{how}: {_tail(stderr)}")
-    return RunError(f"{how}: {_tail(stderr)}")
+        return RunCrashed(how if not stderr.strip() else f"{how}: {message}")
+    return RunError(f"{how}: {message}")

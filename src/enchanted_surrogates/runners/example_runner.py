@@ -30,6 +30,8 @@ class ExampleRunner(Runner):
     `fail_prob` makes a run fail on purpose, to exercise failure handling.
     """
 
+    reusable = True  # keeps no per-run state in self
+
     def __init__(self, sleep_sec: Any = 0.01, fail_prob: float = 0.0) -> None:
         # Checked when used rather than here, as the original did.
         self.sleep_sec = sleep_sec

@@ -17,6 +17,8 @@ class SumRunner(Runner):
     predictable set of failed points without raising.
     """
 
+    reusable = True  # keeps no per-run state in self
+
     def __init__(self, params_to_sum: list[str], fail_if: float | None = None) -> None:
         self.params_to_sum = params_to_sum
         self.fail_if = fail_if

@@ -22,6 +22,8 @@ DEFAULTS = {1: DEFAULT_1D, 2: DEFAULT_2D}
 class SyntheticDoubleGaussianRunner(Runner):
     """Evaluates the double-Gaussian function at `params["x"]` (and `params["y"]` in 2-D)."""
 
+    reusable = True  # keeps no per-run state in self
+
     def __init__(self, dimensions: int = 1, model_parameters: list[float] | None = None) -> None:
         if dimensions not in DEFAULTS:
             raise ValueError(f"dimensions must be 1 or 2, got {dimensions!r}")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, field_validator, model_validator
 
-from enchanted_surrogates.samplers import skactiveml_strategies
+from enchanted_surrogates.samplers import original_settings, skactiveml_strategies
 from enchanted_surrogates.samplers.adaptive import (
     AdaptiveSampler,
     AdaptiveSamplerConfig,
@@ -42,6 +42,11 @@ class ActiveLearningSampler(AdaptiveSampler):
         )
         committee_size: PositiveInt = Field(5, description="bootstrap models in the qbc committee")
 
+        @model_validator(mode="before")
+        @classmethod
+        def _original_names(cls, data: Any) -> Any:
+            return original_settings.active_learning_keys(data)
+
         @field_validator("query_strategy")
         @classmethod
         def _known_strategy(cls, value: str | None) -> str | None:
@@ -49,6 +54,11 @@ class ActiveLearningSampler(AdaptiveSampler):
                 return None
             if value.startswith(skactiveml_strategies.PREFIX):
                 return skactiveml_strategies.check(value)
+            if value[:1].isupper() and value not in STRATEGIES:  # a scikit-activeml class
+                raise ValueError(
+                    f"unknown query strategy {value!r}; a scikit-activeml strategy is "
+                    f"written skactiveml:{value}, built in are {', '.join(STRATEGIES)}"
+                )
             return check_choice("query_strategy", value, STRATEGIES)
 
         @model_validator(mode="after")

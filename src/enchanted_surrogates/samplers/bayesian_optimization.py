@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, PositiveFloat, field_validator
+from pydantic import ConfigDict, Field, PositiveFloat, field_validator, model_validator
 from scipy.optimize import minimize
 
+from enchanted_surrogates.samplers import original_settings
 from enchanted_surrogates.samplers.acquisition import ACQUISITIONS, acquire
 from enchanted_surrogates.samplers.adaptive import (
     AdaptiveSampler,
@@ -49,6 +50,11 @@ class BayesianOptimizationSampler(AdaptiveSampler):
             0.0, ge=0.0, lt=1.0, description="share of points drawn uniformly at random"
         )
         polish: bool = Field(True, description="refine the best candidate with L-BFGS-B")
+
+        @model_validator(mode="before")
+        @classmethod
+        def _original_keys(cls, data: Any) -> Any:
+            return original_settings.bayesian_optimization_keys(data)
 
         @field_validator("acquisition")
         @classmethod

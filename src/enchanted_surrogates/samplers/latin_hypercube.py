@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import inspect
+from functools import cached_property
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
-from scipy.stats import qmc
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
-
-# scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
-_SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 
 class LatinHypercubeSampler(Sampler):
     """Serves one Latin hypercube design over the whole budget, in order.
 
-    The design is built once at init: strata per batch would lose the Latin property of
-    the campaign as a whole, and a fixed design makes point i independent of chunking.
+    The design is built once: strata per batch would lose the Latin property of the
+    campaign as a whole, and a fixed design makes point i independent of chunking. It is
+    built on first use rather than at init, because `scipy.stats` takes most of a second
+    to import and `enchanted validate` builds every sampler.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="LatinHypercubeSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -48,19 +47,25 @@ class LatinHypercubeSampler(Sampler):
         super().__init__()
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
+        self._engine_options = {"scramble": cfg.scramble, "optimization": cfg.optimization}
+        self._marginals = cfg.marginals()
+
+    @cached_property
+    def design(self) -> list[list[Any]]:
+        """The `budget` points, one row each, scaled to the bounds."""
+        from scipy.stats import qmc
+
+        # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
+        signature = inspect.signature(qmc.LatinHypercube)
+        seed_keyword = "rng" if "rng" in signature.parameters else "seed"
         engine = qmc.LatinHypercube(
-            d=len(self.parameters),
-            scramble=cfg.scramble,
-            optimization=cfg.optimization,
-            **{_SEED_KEYWORD: self.seed},
+            d=len(self.parameters), **self._engine_options, **{seed_keyword: self.seed}
         )
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        self.design = low + engine.random(self.budget) * (high - low)
+        return from_unit(engine.random(self.budget), self._marginals)
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

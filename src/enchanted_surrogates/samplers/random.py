@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
-from scipy.special import ndtri
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "int_uniform")
 
@@ -24,7 +24,7 @@ class RandomSampler(Sampler):
     their index: chunking, or resuming with `submitted` already set, gives the same points.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="RandomSampler")
 
         bounds: list[tuple[float, float]] = Field(
@@ -55,6 +55,8 @@ class RandomSampler(Sampler):
 
         @model_validator(mode="after")
         def _check_distributions(self) -> RandomSampler.Config:
+            if self.distributions is not None and self.distribution != "uniform":
+                raise ValueError("give `distribution` or `distributions`, not both")
             if isinstance(self.distribution, list) and len(self.distribution) != len(
                 self.parameters
             ):
@@ -62,7 +64,7 @@ class RandomSampler(Sampler):
                     f"distribution: {len(self.parameters)} parameters but "
                     f"{len(self.distribution)} distributions"
                 )
-            for name, kind, (low, high) in zip(self.parameters, self.distributions(), self.bounds):
+            for name, kind, (low, high) in zip(self.parameters, self.kinds(), self.bounds):
                 if kind not in DISTRIBUTIONS:
                     raise ValueError(
                         f"distribution: unknown {kind!r} for {name!r}; "
@@ -77,7 +79,7 @@ class RandomSampler(Sampler):
                     )
             return self
 
-        def distributions(self) -> list[str]:
+        def kinds(self) -> list[str]:
             """One distribution name per parameter."""
             if isinstance(self.distribution, str):
                 return [self.distribution] * len(self.parameters)
@@ -89,7 +91,8 @@ class RandomSampler(Sampler):
         super().__init__()
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
-        self.distributions = cfg.distributions()
+        self.distributions = cfg.kinds()
+        self.marginals = cfg.marginals() if cfg.distributions is not None else None
 
     def _unit(self, start: int, n: int) -> np.ndarray:
         """Uniform numbers in [0, 1) for points start .. start+n-1, shape (n, d).
@@ -108,6 +111,8 @@ class RandomSampler(Sampler):
 
     def propose(self, n: int) -> list[dict]:
         unit = self._unit(self.submitted, n)
+        if self.marginals is not None:
+            return [dict(zip(self.parameters, row)) for row in from_unit(unit, self.marginals)]
         columns: list[list[float] | list[int]] = []
         for j, (kind, (low, high)) in enumerate(zip(self.distributions, self.bounds)):
             u = unit[:, j]
@@ -118,6 +123,10 @@ class RandomSampler(Sampler):
                 x = np.exp(log_low + u * (log_high - log_low))
                 columns.append([float(v) for v in np.clip(x, low, high)])
             elif kind == "normal":
+                # Imported here: scipy.special takes ~0.3 s to import, a cost uniform
+                # campaigns (the common case) should not pay at start-up.
+                from scipy.special import ndtri
+
                 # u == 0 would map to -inf; the floor keeps the tails symmetric (about ±8.2σ).
                 z = ndtri(np.maximum(u, 2.0**-53))
                 columns.append([float(v) for v in (low + high) / 2 + z * (high - low) / 6])
@@ -128,7 +137,7 @@ class RandomSampler(Sampler):
         return [dict(zip(self.parameters, row)) for row in zip(*columns)]
 
     def describe(self) -> str:
-        kinds = sorted(set(self.distributions))
+        kinds = sorted({m.kind for m in self.marginals or []} or set(self.distributions))
         return (
             f"RandomSampler: {self.budget} {'/'.join(kinds)} points over {self.parameters}, "
             f"seed {self.seed}"

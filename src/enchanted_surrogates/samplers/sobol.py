@@ -4,26 +4,24 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from functools import cached_property
 from typing import Any
 
-import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt
-from scipy.stats import qmc
 
 from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
-
-# scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
-_SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
+from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
 
 
 class SobolSequenceSampler(Sampler):
     """Serves the first `budget` points of one (optionally scrambled) Sobol sequence.
 
-    The points are generated once at init, in sequence order, so point i does not depend on
-    how the campaign asks for them.
+    The points are generated once, in sequence order, so point i does not depend on how the
+    campaign asks for them; on first use rather than at init, because `scipy.stats` takes
+    most of a second to import and `enchanted validate` builds every sampler.
     """
 
-    class Config(SeededSamplerConfig):
+    class Config(DistributionsConfig, SeededSamplerConfig):
         model_config = ConfigDict(title="SobolSequenceSampler")
 
         bounds: list[tuple[float, float]] = Field(description="[low, high] per parameter")
@@ -38,6 +36,8 @@ class SobolSequenceSampler(Sampler):
         super().__init__()
         cfg = self.Config(**kwargs)
         self._setup_seeded(cfg)
+        self._scramble = cfg.scramble
+        self._marginals = cfg.marginals()
         exponent = (self.budget - 1).bit_length()
         if self.budget != 2**exponent:
             warnings.warn(
@@ -47,19 +47,26 @@ class SobolSequenceSampler(Sampler):
                 UserWarning,
                 stacklevel=2,
             )
+
+    @cached_property
+    def design(self) -> list[list[Any]]:
+        """The `budget` points, one row each, scaled to the bounds."""
+        from scipy.stats import qmc
+
+        # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
+        seed_keyword = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
         engine = qmc.Sobol(
-            d=len(self.parameters), scramble=cfg.scramble, **{_SEED_KEYWORD: self.seed}
+            d=len(self.parameters), scramble=self._scramble, **{seed_keyword: self.seed}
         )
+        exponent = (self.budget - 1).bit_length()
         # random_base2 then a prefix: the same points as random(budget), without scipy's own
         # power-of-two warning on top of the one above.
         unit = engine.random_base2(exponent)[: self.budget]
-        low, high = np.array(self.bounds).T
-        # Affine scaling rather than qmc.scale, which rejects a fixed parameter (low == high).
-        self.design = low + unit * (high - low)
+        return from_unit(unit, self._marginals)
 
     def propose(self, n: int) -> list[dict]:
         rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, map(float, row))) for row in rows]
+        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

@@ -101,4 +101,6 @@ def bookkeeping_seeds(runners: list[str]) -> dict[str, tuple[str, bool]]:
         later = position > 0
         seeds[f"success_{name}"] = (BOOL, later)
         seeds[f"runtime_sec_{name}"] = (FLOAT, later)
+        seeds[f"cpu_sec_{name}"] = (FLOAT, True)  # not measured for a run that never ran
+        seeds[f"max_rss_mb_{name}"] = (FLOAT, True)
     return seeds

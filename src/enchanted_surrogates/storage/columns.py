@@ -25,7 +25,11 @@ class ColumnOrder:
 
     def bookkeeping(self) -> list[str]:
         successes = [f"success_{name}" for name in self.runners]
-        runtimes = [f"runtime_sec_{name}" for name in self.runners]
+        runtimes = [
+            f"{column}_{name}"
+            for name in self.runners
+            for column in ("runtime_sec", "cpu_sec", "max_rss_mb")
+        ]
         attempts = [f"attempts_{name}" for name in self.retried]
         level = ["level"] if self.levels else []
         return [*level, *self.TAIL_FIRST, *successes, *runtimes, *attempts]

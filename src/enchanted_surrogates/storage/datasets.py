@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -11,6 +12,7 @@ from enchanted_surrogates.storage.column_kinds import ColumnKinds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.csv_dataset import DATASET_FILE, CsvDataset
 from enchanted_surrogates.storage.hdf5_dataset import HDF5_FILE, Hdf5Dataset
+from enchanted_surrogates.storage.level_csv import ALL_LEVELS_FILE, DeepestLevelCsv
 from enchanted_surrogates.storage.parquet_dataset import PARQUET_FILE, ParquetDataset
 
 log = logging.getLogger("enchanted_surrogates.storage")
@@ -97,6 +99,8 @@ def open_datasets(
     kinds: ColumnKinds | None = None,
     metadata: dict[str, str] | None = None,
 ) -> Datasets:
-    return Datasets(
-        [open_dataset(fmt, base / FORMAT_FILES[fmt], order, kinds, metadata) for fmt in fmts]
-    )
+    files = [open_dataset(fmt, base / FORMAT_FILES[fmt], order, kinds, metadata) for fmt in fmts]
+    if order.levels and "csv" in fmts:  # nested: the original's file meanings (level_csv.py)
+        files[fmts.index("csv")] = DeepestLevelCsv(base / DATASET_FILE, order)
+        files.append(CsvDataset(base / ALL_LEVELS_FILE, copy.deepcopy(order)))  # own header
+    return Datasets(files)

@@ -9,6 +9,8 @@ are empty. Columns with missing booleans or integers are stored as floats
 (1.0/0.0/NaN), since HDF5 has no missing value for them; `column_kinds` in the
 metadata says what each column really holds. The campaign metadata is in the
 attributes of `/dataset`: config, version, user, host, levels, started_at, ended_at.
+The original's groups (`data/runs`, `data/aggregated`, `metadata/run_groups`) are added
+beside it when the file is closed (original_h5_layout.py).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from enchanted_surrogates.storage.column_kinds import BOOL, INT, STR, logical
+from enchanted_surrogates.storage.original_h5_layout import write_original_layout
 from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter, require
 
 HDF5_FILE = "runs.h5"
@@ -43,6 +45,10 @@ class Hdf5Dataset(TableWriter):
     ) -> None:
         super().__init__(path, *args, **kwargs)
         require("tables", "hdf5", "HDF5 output")
+        # Imported only when an HDF5 file is written: pandas costs ~0.4 s of start-up that
+        # a campaign writing CSV or Parquet does not need.
+        import pandas as pd
+
         self._pd = pd
         self.metadata = dict(metadata or {})
         self._store: Any = None
@@ -143,3 +149,5 @@ class Hdf5Dataset(TableWriter):
         ended = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_metadata(ended_at=ended)
         self._store.close()
+        frame = self._pd.read_hdf(self.path, KEY)
+        write_original_layout(self.path, frame, self.metadata.get("levels", "[]"))

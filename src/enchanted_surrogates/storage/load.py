@@ -14,18 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from enchanted_surrogates.storage.csv_dataset import DATASET_FILE
-from enchanted_surrogates.storage.hdf5_dataset import HDF5_FILE, KEY
-from enchanted_surrogates.storage.parquet_dataset import PARQUET_FILE
-
-
-def dataset_path(base: str | Path) -> Path:
-    """The dataset file of a base run dir: the CSV, else the Parquet, else runs.h5."""
-    base = Path(base)
-    for name in (DATASET_FILE, PARQUET_FILE, HDF5_FILE):
-        if (base / name).exists():
-            return base / name
-    raise FileNotFoundError(f"{base}: no {DATASET_FILE}, {PARQUET_FILE} or {HDF5_FILE}")
+from enchanted_surrogates.storage.dataset_path import dataset_path
+from enchanted_surrogates.storage.hdf5_dataset import KEY
 
 
 def load_dataset(path: str | Path) -> pd.DataFrame:

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from enchanted_surrogates import __version__
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
 from enchanted_surrogates.replay import iter_final_rows, replay
@@ -33,7 +32,7 @@ LAST_COMPLETE_FILE = "last_complete_enchanted_dataset.csv"
 def recorded_config(config_text: str) -> dict[str, Any]:
     """The config a journal recorded, in the current layout (the original's singular
     `executor`/`sampler`/`runner` layout is upgraded as it is when loaded)."""
-    data = yaml.safe_load(config_text) or {}
+    data = yaml12.load(config_text) or {}
     return upgrade_legacy_layout(data, []) if isinstance(data, dict) else {}
 
 
@@ -146,11 +145,13 @@ def scan_journal(path: Path, keep: Any = None) -> JournalSchema:
 
 
 def write_last_complete(base: Path, rows: list[dict], order: ColumnOrder) -> None:
-    """The rows of the last finished level, swapped in atomically."""
+    """The rows of the last finished level that a deeper level fans out of (the original's
+    meaning: the parents of the deepest level reached), swapped in atomically."""
     path = base / LAST_COMPLETE_FILE
     tmp = path.with_suffix(".csv.tmp")
     level_order = ColumnOrder(order.parameters, order.runners, levels=True)
-    level_order.outputs = list(order.outputs)
+    present = {key for row in rows for key in row}  # a deeper level's columns are not its
+    level_order.outputs = [column for column in order.outputs if column in present]
     table = CsvDataset(tmp, level_order)
     for row in rows:
         table.append(row)
@@ -173,7 +174,11 @@ def rebuild(base: str | Path) -> int:
     if files.failed:
         raise OSError(f"could not write {', '.join(files.failed)} (see the error above)")
     history = replay(journal)
-    finished = [index for index, level in history.levels.items() if level.finished]
+    deepest = (
+        len((recorded_config(schema.config_text).get("supervisor") or {}).get("run_order") or [])
+        - 1
+    )
+    finished = [i for i, level in history.levels.items() if level.finished and i != deepest]
     if len(history.levels) > 1 and finished:
         last = history.levels[max(finished)]
         write_last_complete(base, [last.ended[key] for key in sorted(last.ended)], schema.order)

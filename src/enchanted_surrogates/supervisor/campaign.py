@@ -13,26 +13,25 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from enchanted_surrogates import __version__, secrets
+from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
-from enchanted_surrogates.executors.base import Executor
+from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
+from enchanted_surrogates.progress_heartbeat import Heartbeat
 from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_final_rows, replay
 from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
+from enchanted_surrogates.storage.dataset_path import dataset_path
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
-from enchanted_surrogates.storage.load import dataset_path, load_dataset
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
     write_last_complete,
@@ -48,6 +47,9 @@ from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, re
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
@@ -82,7 +84,8 @@ class Campaign:
         self.force = force
         self.console = console
         self.base = spec.base_run_dir
-        self.data_dir = self.base / "data"
+        # absolute, so the run_dir column and a runner's {run_dir} are the same path
+        self.data_dir = (self.base / "data").absolute()
         self.log_dir = self.base / "logs"
         self.mode = spec.config.supervisor.run_mode
         self._lock = RunDirLock(self.base)
@@ -93,6 +96,10 @@ class Campaign:
     def run(self) -> pd.DataFrame:
         """Run every level; return the dataset. Failed runs are rows, not exceptions."""
         self.execute()
+        # Here, not at the top: pandas is ~0.4 s of start-up that `enchanted run` (which
+        # leaves the dataset on disk) does not need.
+        from enchanted_surrogates.storage.load import load_dataset
+
         return load_dataset(self.base)
 
     def execute(self) -> Progress:
@@ -103,6 +110,14 @@ class Campaign:
         try:
             handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
             try:
+                log.debug(
+                    "config %s: base_run_dir %s, run mode %s, %d level(s), journal %s",
+                    self.spec.source,
+                    self.base,
+                    self.mode,
+                    len(self.spec.levels),
+                    "replayed" if history is not None else "new",
+                )
                 for warning in [*self.spec.warnings, *self._local_storage_warning()]:
                     log.warning("%s", warning)
                 with self._signals():
@@ -223,7 +238,7 @@ class Campaign:
 
     def _check_drift(self, history: CampaignHistory) -> None:
         try:
-            old = load_spec(yaml.safe_load(history.config_text))
+            old = load_spec(yaml12.load(history.config_text))
         except ConfigError as exc:
             raise CampaignRefused(
                 f"the config recorded in {self.base / JOURNAL_FILE} no longer loads "
@@ -281,9 +296,12 @@ class Campaign:
         dataset = self._open_datasets(history, order)
         progress = Progress(self.log_dir / PROGRESS_FILE, 0)
         for row in history.final_rows():
-            progress.preload(bool(row.get("success")))
+            progress.preload(bool(row.get("success")), row)
         files = self._file_policy()
         recorder = Recorder(journal, dataset, progress)
+        heartbeat = Heartbeat(
+            progress, supervisor.progress_interval_sec, executors.running_and_queued
+        ).start()
         event = "campaign_resumed" if resumed else "campaign_started"
         journal.append(
             event,
@@ -338,12 +356,12 @@ class Campaign:
                 self._runner = None
                 journal.append("level_finished", level=level.index, rows=runner.rows_ended)
                 executors.release_after(level.index)
-                if nested:
+                if nested and level.index != levels[-1].index:  # the next level's parents
                     write_last_complete(self.base, [f.row for f in finished], order)
                 parents = self._next_parents(finished)
         except Interrupted:
             self._stop(executors, journal)
-        except CampaignAborted as exc:
+        except (CampaignAborted, ExecutorUnusable) as exc:
             aborted = str(exc)
             log.error("aborting the campaign: %s", aborted)
             executors.abort_all()
@@ -355,6 +373,7 @@ class Campaign:
             journal.append("failed_campaign", reason=aborted)
             raise
         finally:
+            heartbeat.stop()
             executors.close_all()
             _remove_local_folder(files)
             progress.close()
@@ -368,6 +387,8 @@ class Campaign:
         if aborted:
             raise CampaignAborted(self._resume_hint(f"aborted ({aborted})", progress))
         log.info("%s", progress.summary())
+        if progress.resources.runs:
+            log.info("%s", progress.resources.summary())
         log.info("dataset: %s", dataset_path(self.base))
         self._post_process()
         return progress
@@ -391,7 +412,12 @@ class Campaign:
         asked = history.levels[index].asked() if index in history.levels else 0
         target = None
         if self.mode == "extend":
-            target = asked + own
+            target = asked + (0 if entry.name in self.spec.extend_nothing else own)
+            if target == 0:
+                raise CampaignRefused(
+                    f"level {index}: sampler {entry.name} has budget 0 under extend but no "
+                    "points yet; give it a budget"
+                )
         elif self.mode == "resume" and history.budgets.get(index, 0) > own:
             target = history.budgets[index]
         if target is None:
@@ -424,7 +450,8 @@ class Campaign:
         else:
             how = f"enchanted run {self.spec.source} --resume"
         return (
-            f"{why}: stopped; {progress.done} runs are recorded in {self.base}. To continue: {how}"
+            f"{why}: stopped; {progress.runs} runs, {progress.done} dataset rows are recorded "
+            f"in {self.base}. To continue: {how}"
         )
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:
@@ -497,7 +524,14 @@ class _SharedExecutors:
 
     def get(self, entry: Any) -> Executor:
         if entry.name not in self._built:
-            self._built[entry.name] = entry.build()
+            started = time.monotonic()
+            executor = self._built[entry.name] = entry.build()
+            log.debug(
+                "executor %s: %s built in %.2f s",
+                entry.name,
+                type(executor).__name__,
+                time.monotonic() - started,
+            )
         return self._built[entry.name]
 
     def release_after(self, level_index: int) -> None:
@@ -505,6 +539,11 @@ class _SharedExecutors:
             if last == level_index and name in self._built:
                 log.info("executor %s is no longer needed; closing it", name)
                 self._built.pop(name).close()
+
+    def running_and_queued(self) -> tuple[int, int]:
+        """(running, queued) runs over all executors; called by the progress heartbeat."""
+        counts = [executor.running_and_queued() for executor in list(self._built.values())]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
 
     def abort_all(self) -> None:
         for executor in self._built.values():

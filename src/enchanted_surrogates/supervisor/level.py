@@ -3,7 +3,8 @@
 A level's unit of work is a *chain*: one sampled point, merged into one parent row of
 the previous level (`{**parent_row, **point}`), run through the level's stages in order.
 A stage's row is the next stage's params, so outputs flow down the chain; the chain ends
-at its last stage or at its first failure, and only then becomes a dataset row.
+at its last stage or at its first failure (unless `sequential_failed_stages: continue`),
+and only then becomes a dataset row.
 
 `async` keeps every worker busy: whenever slots are free it asks the sampler for points
 and submits their chains' first stages, and submits a chain's next stage the moment the
@@ -50,6 +51,7 @@ def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> Ru
         key=runner_key(entry.cls, entry.options),
         timeout=entry.limits.timeout,
         memory_limit=entry.limits.memory_limit,
+        checks=entry.limits.checks,
         secrets=secrets or {},
     )
 
@@ -138,6 +140,7 @@ class LevelRunner:
         self.files = files
         self.last_level = last_level
         self.include_failed = supervisor.nested_failed_parents == "include"
+        self.continue_failed = supervisor.sequential_failed_stages == "continue"
         # rows are kept only where a next level fans out of them or last_complete needs them
         self.keep_rows = keep_rows
         self.finished = (
@@ -178,6 +181,13 @@ class LevelRunner:
                 self._backlog_done = True
                 break
             chain, stage, params = item
+            log.debug(
+                "resume: run %s (point %d, parent %d, stage %d) was not finished; running it again",
+                self._run_dir(chain.index, chain.parent, stage).name,
+                chain.index,
+                chain.parent,
+                stage,
+            )
             self._open_by_parent[chain.parent] += 1
             self._submit(chain, stage, params, clean=True)
             started += 1
@@ -203,6 +213,7 @@ class LevelRunner:
             mode=self.mode,
             planned=self.planned_chains,
             stages=[runner.name for runner in self.runners],
+            slots=[executor.worker_slots() for executor in self.executors],
         )
         if self.parents:
             if self.mode == "batch":
@@ -296,9 +307,12 @@ class LevelRunner:
     ) -> None:
         run_dir = self._run_dir(chain.index, chain.parent, stage)
         name = run_dir.name
-        if clean:
+        executor = self.executors[stage]
+        if clean and not executor.reattaches(str(run_dir), chain.attempt):
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         last_stage = stage == len(self.runners) - 1
+        if "run_dir" in params:  # the run before (parent row or previous stage): reachable
+            params = {**params, "parent_run_dir": params["run_dir"]}
         task = Task(
             run_id=name,
             run_dir=str(run_dir),
@@ -312,25 +326,39 @@ class LevelRunner:
             write_datapoint=self.files.writes_datapoint if self.files else True,
             files=self.files,
             read_later_if_success=not (last_stage and self.last_level),
-            # a failure at any stage ends the chain; with `include` its row is a parent too
-            read_later_if_failure=not self.last_level and self.include_failed,
+            # a failure ends the chain unless stages continue; with `include` its row is a
+            # parent too
+            read_later_if_failure=(not last_stage and self.continue_failed)
+            or (not self.last_level and self.include_failed),
         )
         self._chains[name] = chain
         self.recorder.submitted(task)
-        self.stream.submit(self.executors[stage], task)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("submit %s attempt %d: %s", name, chain.attempt, _short(params))
+        job = executor.job_info(self.stream.submit(executor, task))
+        if job:
+            self.recorder.journal.append("batch_job", run_id=name, attempt=chain.attempt, **job)
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
         """Record a finished stage; retry it, submit the next one, or return the chain's
         final row. Raises CampaignAborted when a failure policy (or the runner) says so."""
         chain = self._chains.pop(task.run_id)
         stage = task.stage
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "finished %s: %s in %.3g s%s",
+                task.run_id,
+                result.status,
+                result.runtime_sec or 0.0,
+                f" ({result.error})" if result.error else "",
+            )
         if self._should_retry(task, result):
             self.recorder.retry(task, result)
             chain.attempt += 1
             self._submit(chain, stage, task.params, clean=True)  # a fresh start, as on resume
             return None
         last = stage == len(self.runners) - 1
-        final = last or not result.success
+        final = last or (not result.success and not self.continue_failed)
         extra = {"level": self.level.index} if self.tag_level else {}
         if self.retries[stage]:
             extra[f"attempts_{task.runner.name}"] = task.attempt

@@ -7,6 +7,8 @@ after fixing the cause starts with a clean slate (its old failures stay in the d
 
 from __future__ import annotations
 
+from collections import Counter
+
 from enchanted_surrogates.config.models import SupervisorConfig
 
 
@@ -19,8 +21,10 @@ class FailurePolicy:
         self.max_rate = config.max_failure_rate
         self.min_runs = config.failure_rate_min_runs
         self.first_failure = config.abort_on_first_failure
+        self.first_runs = config.stop_if_first_runs_fail
         self.finished = 0
         self.failed = 0
+        self.first_errors: Counter[str] = Counter()
 
     def observe(self, success: bool, error: str) -> None:
         """Count one finished chain; raise CampaignAborted when a limit is crossed."""
@@ -28,6 +32,14 @@ class FailurePolicy:
         self.failed += int(not success)
         if not success and self.first_failure:
             raise CampaignAborted(f"abort_on_first_failure: a run failed: {error}")
+        if self.finished <= self.first_runs and self.failed == self.finished:
+            self.first_errors[error] += 1
+            if self.finished == self.first_runs:
+                commonest, count = self.first_errors.most_common(1)[0]
+                raise CampaignAborted(
+                    f"the first {self.finished} runs all failed ({count} of them with: "
+                    f"{commonest}); fix the setup (or set supervisor.stop_if_first_runs_fail: 0)"
+                )
         if self.max_rate is None or self.finished < self.min_runs:
             return
         rate = self.failed / self.finished

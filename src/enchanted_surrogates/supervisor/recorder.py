@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from enchanted_surrogates.journal import Journal
 from enchanted_surrogates.progress import Progress
-from enchanted_surrogates.storage.datasets import Datasets
 from enchanted_surrogates.task import RunResult, Task
+
+if TYPE_CHECKING:
+    # The dataset writers import pandas; `enchanted validate` reaches this module through
+    # `supervisor.level` and needs none of them.
+    from enchanted_surrogates.storage.datasets import Datasets
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 
@@ -22,8 +26,14 @@ def result_row(task: Task, result: RunResult) -> dict[str, Any]:
     row["error"] = result.error
     row[f"success_{name}"] = result.success
     row[f"runtime_sec_{name}"] = round(result.runtime_sec, 6)
+    row[f"cpu_sec_{name}"] = _rounded(result.cpu_sec, 3)
+    row[f"max_rss_mb_{name}"] = _rounded(result.max_rss_mb, 1)
     row["run_dir"] = task.run_dir
     return row
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
 
 
 def _identity(task: Task) -> dict[str, Any]:
@@ -48,6 +58,16 @@ class Recorder:
         self.journal.flush()
         self.dataset.flush()
 
+    def _job_accounting(self, task: Task, result: RunResult) -> None:
+        """The scheduler's accounting of the batch job that ran this attempt, if any."""
+        if result.job_accounting:
+            self.journal.append(
+                "batch_job_accounting",
+                run_id=task.run_id,
+                attempt=task.attempt,
+                **result.job_accounting,
+            )
+
     def submitted(self, task: Task) -> None:
         self.journal.append(
             "submitted",
@@ -59,6 +79,7 @@ class Recorder:
 
     def retry(self, task: Task, result: RunResult) -> None:
         """Journal a failed attempt that will be run again (no dataset row)."""
+        self._job_accounting(task, result)
         self.journal.append(
             "retry",
             **_identity(task),
@@ -78,12 +99,15 @@ class Recorder:
         self, task: Task, result: RunResult, final: bool, extra: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Journal one finished stage; a chain's final row also goes to dataset and progress."""
+        self._job_accounting(task, result)
         row = result_row(task, result)
         if extra:
             row.update(extra)
         event = "finished" if result.success else "failed"
         self.journal.append(event, **_identity(task), final=final, row=row)
+        self.progress.resources.add_row(row)
         if not final:
+            self.progress.stage_finished()
             return row
         self.dataset.append(row)
         if not result.success:

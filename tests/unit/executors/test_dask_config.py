@@ -138,3 +138,24 @@ def test_a_lifetime_the_user_set_is_kept():
         SLURMcluster_config={**SLURM, "worker_extra_args": ["--lifetime", "50m"]}
     )
     assert jobqueue_kwargs(config, None)["worker_extra_args"] == ["--lifetime", "50m"]
+
+
+def test_jobqueue_keys_are_checked_against_dask_jobqueue_parameters(tmp_path):
+    # `on` in a prologue is a YAML boolean; `acount` is misspelt: both fail at validate,
+    # not inside the batch job
+    bad = {**SLURM, "acount": "proj", "job_script_prologue": ["module load x", True]}
+    problems = _problems(tmp_path, {"SLURMcluster_config": bad})
+    assert "acount: not a SLURMCluster parameter; did you mean 'account'?" in problems
+    assert "job_script_prologue[1]: True is not a string" in problems and "quote it" in problems
+    jobqueue = {"cluster": "pbs", "queue": 5, "resource_spec": "select=1"}
+    assert "queue: 5 is not a string" in _problems(tmp_path, {"jobqueue": jobqueue})
+
+
+def test_valid_jobqueue_keys_pass(tmp_path):
+    config = basic_config(tmp_path, {"type": "SumRunner", "params_to_sum": ["x"]})
+    prologue = {"job_script_prologue": ["module load python"], "account": "p1"}
+    config["executors"]["e1"] = {
+        "type": "DaskExecutor",
+        "SLURMcluster_config": {**SLURM, **prologue},
+    }
+    load_spec(config)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import sys
+import tempfile
+
 import numpy as np
 import pytest
 from pydantic import ValidationError
@@ -66,7 +70,7 @@ RETURNS_STR = returns("1.5")
 def run(name: str, params: dict | None = None, **options) -> dict:
     runner = FunctionRunner(function=f"{__name__}:{name}", **options)
     return runner.single_code_run(
-        "unused-run-dir", {"x": 0.5, "y": 2.0} if params is None else params
+        tempfile.mkdtemp(), {"x": 0.5, "y": 2.0} if params is None else params
     )
 
 
@@ -137,3 +141,26 @@ def test_bad_keys_are_clear_value_errors(options, message):
     with pytest.raises(ValueError, match=message) as caught:
         FunctionRunner(**options)
     assert isinstance(caught.value, ValidationError)
+
+
+def writes_and_prints(x: float, run_dir: str) -> dict:
+    with open("result.txt", "w") as handle:  # relative: lands in the run directory
+        handle.write(str(x))
+    print("solving for", x)
+    print("a warning", file=sys.stderr)
+    return {"here": os.getcwd() == run_dir}
+
+
+def test_the_function_runs_in_its_run_dir_with_captured_streams(tmp_path, capsys):
+    runner = FunctionRunner(function=f"{__name__}:writes_and_prints")
+    before = os.getcwd()
+    results = [
+        runner.single_code_run(str(tmp_path / name), {"x": x}) for name, x in [("a", 1), ("b", 2)]
+    ]
+    assert results == [{"success": True, "here": True}] * 2
+    assert os.getcwd() == before
+    assert (tmp_path / "a" / "result.txt").read_text() == "1"
+    assert (tmp_path / "b" / "result.txt").read_text() == "2"
+    assert (tmp_path / "b" / "stdout.txt").read_text() == "solving for 2\n"
+    assert (tmp_path / "b" / "stderr.txt").read_text() == "a warning\n"
+    assert capsys.readouterr().out == ""

@@ -34,7 +34,11 @@ def test_columns_are_parameters_outputs_bookkeeping_then_run_dir():
         "success_r1",
         "success_r2",
         "runtime_sec_r1",
+        "cpu_sec_r1",
+        "max_rss_mb_r1",
         "runtime_sec_r2",
+        "cpu_sec_r2",
+        "max_rss_mb_r2",
         "run_dir",
     ]
 
@@ -56,6 +60,8 @@ def test_header_widens_and_earlier_rows_keep_their_values(tmp_path):
         "error",
         "success_r",
         "runtime_sec_r",
+        "cpu_sec_r",
+        "max_rss_mb_r",
         "run_dir",
     ]
     assert df["x"].tolist() == [1.0, 2.0, 3.0]

@@ -1,0 +1,1 @@
+"""Import paths of the original enchanted-surrogates that its plugins use; nothing new here."""

@@ -1,0 +1,1 @@
+"""A plugin written against the original enchanted-surrogates API, for the tests."""
