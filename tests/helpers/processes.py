@@ -8,6 +8,6 @@ def alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status") as handle:
             state = next(line for line in handle if line.startswith("State:"))
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError, StopIteration):  # gone while read
         return False
     return "Z (zombie)" not in state
