@@ -442,12 +442,18 @@ class CommandRunner(Runner):
         extra = {
             k: _fill(v, env_context, f"env {k}", string.Formatter()) for k, v in self.env.items()
         }
+        session = None
         if self.launcher is not None:
             argv = self.launcher.argv(argv)
-            extra = {**self.launcher.env(), **extra}
-        code = self._execute(
-            " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
-        )
+            session = self.launcher.session_dir()
+            extra = {**self.launcher.env(session), **extra}
+        try:
+            code = self._execute(
+                " ".join(argv) if self.shell else argv, {**os.environ, **extra}, run_dir
+            )
+        finally:
+            if session is not None:
+                shutil.rmtree(session, ignore_errors=True)
         redact_streams(run_dir)
         if code != 0:
             raise _exit_error(code, run_dir, self.errors)

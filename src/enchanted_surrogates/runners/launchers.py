@@ -7,6 +7,7 @@ launch command and its environment, so nobody hand-writes `mpirun -np` in a conf
 from __future__ import annotations
 
 import os
+import tempfile
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt
@@ -45,10 +46,21 @@ class Launcher(BaseModel):
             head = [self.type, "-np", str(self.ranks)]
         return [*head, *self.args, *program]
 
-    def env(self) -> dict[str, str]:
+    def session_dir(self) -> str | None:
+        """A fresh, short folder for mpirun's session files: concurrent mpiruns of one
+        user on one node otherwise can pick the same session directory and fail
+        (`orte_session_dir failed`); the caller removes it when the run ends."""
+        if self.type == "srun":
+            return None
+        return tempfile.mkdtemp(prefix="es-mpi-")
+
+    def env(self, session_dir: str | None = None) -> dict[str, str]:
         """Variables the launched program needs: its threads, and what Open MPI demands to
         run as root (containers, CI) and on more ranks than a small machine has cores."""
         extra = {"OMP_NUM_THREADS": str(self.threads)}
+        if session_dir is not None:  # Open MPI 4 (orte) and 5 (prte)
+            extra["OMPI_MCA_orte_tmpdir_base"] = session_dir
+            extra["PRTE_MCA_prte_tmpdir_base"] = session_dir
         if self.type != "srun" and os.geteuid() == 0:
             extra["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
             extra["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
