@@ -80,3 +80,15 @@ def test_validate_warns_when_the_program_is_not_on_this_machine(tmp_path, enchan
     assert done.returncode == 0, done.stderr
     assert "runners.r1: command: program 'simulaton_not_installed' is not on PATH" in done.stderr
     assert not (tmp_path / "runs").exists()
+
+
+def test_a_deprecation_warning_is_printed_once_and_not_with_quiet(tmp_path, enchanted):
+    runner = {"type": "SumRunner", "params_to_sum": ["x", "y"], "parameter_mode": "all"}
+    write_config(tmp_path / "c.yaml", basic_config(tmp_path / "runs", runner))
+    default = enchanted("run", tmp_path / "c.yaml", cwd=tmp_path)
+    quiet = enchanted("run", "-q", "--force", tmp_path / "c.yaml", cwd=tmp_path)
+    assert default.returncode == 0 and quiet.returncode == 0, quiet.stderr
+    assert default.stderr.count("parameter_mode is ignored (deprecated)") == 1
+    assert "deprecated" not in quiet.stderr
+    log = (tmp_path / "runs" / "logs" / "main.log").read_text()
+    assert "parameter_mode is ignored (deprecated)" in log

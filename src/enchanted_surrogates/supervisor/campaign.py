@@ -118,7 +118,9 @@ class Campaign:
                     len(self.spec.levels),
                     "replayed" if history is not None else "new",
                 )
-                for warning in [*self.spec.warnings, *self._local_storage_warning()]:
+                for warning in self.spec.warnings:  # validate showed them; -q hides them
+                    log.warning("%s", warning, extra={"config_warning": True})
+                for warning in self._local_storage_warning():
                     log.warning("%s", warning)
                 with self._signals():
                     return self._run_levels(history)
