@@ -20,6 +20,7 @@ import os
 import pickle
 import shlex
 import shutil
+import sys
 import threading
 from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
@@ -132,7 +133,12 @@ class BatchExecutor(Executor):
 
     def _render(self, task: Task, folder: Path) -> str:
         command = shlex.join(
-            [self.config.python, "-m", "enchanted_surrogates.executors.batch_job", str(folder)]
+            [
+                self.config.python or sys.executable,
+                "-m",
+                "enchanted_surrogates.executors.batch_job",
+                str(folder),
+            ]
         )
         values = {
             "{command}": command,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
@@ -47,8 +46,10 @@ class BatchExecutorConfig(BaseModel):
         description="On SIGTERM/Ctrl-C: 'leave' the jobs running (--resume re-attaches to "
         "them) or 'cancel' them with scancel.",
     )
-    python: str = Field(
-        default=sys.executable, description="The Python that runs a task inside the job."
+    python: str | None = Field(
+        default=None,
+        description="The Python that runs a task inside the job; default: the one running "
+        "the campaign.",
     )
 
     @model_validator(mode="after")
