@@ -3,7 +3,6 @@ a single-node one; .ci/run does so in CI). Skipped where no SLURM answers."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import threading
 import time
@@ -12,31 +11,14 @@ from pathlib import Path
 
 import pytest
 from campaign_configs import basic_config
+from slurm_cluster import default_partition
 
 import enchanted_surrogates
 
 HELPERS = Path(__file__).resolve().parents[1] / "helpers"
 
 
-def _partition() -> str | None:
-    """The default partition of a reachable SLURM controller, or None."""
-    if shutil.which("sinfo") is None or shutil.which("sbatch") is None:
-        return None
-    try:
-        out = subprocess.run(
-            ["sinfo", "-h", "-o", "%P %a"], capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    partitions = [line.split() for line in out.stdout.splitlines() if line.strip()]
-    up = [name for name, state in partitions if state == "up"]
-    if out.returncode != 0 or not up:
-        return None
-    default = [name for name in up if name.endswith("*")]
-    return (default or up)[0].rstrip("*")
-
-
-PARTITION = _partition()
+PARTITION = default_partition()
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.slow,
