@@ -8,6 +8,7 @@ supervisor through `CompletionStream`, fed by the futures' done-callbacks: no po
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from typing import Any, ClassVar
 
@@ -81,9 +82,15 @@ class Executor(ABC):
         """Is a job of an earlier supervisor still working on this run (keep its run dir)?"""
         return False
 
-    def job_info(self, future: Any) -> dict[str, Any]:
-        """The batch job behind a future, for the journal; empty if there is none."""
-        return {}
+    def on_job(self, listener: Callable[[Task, dict[str, Any]], None]) -> None:
+        """Have `listener(task, job)` told (on the supervisor's thread) each batch job a
+        task gets, for the journal; batch executors may submit only at `flush()`."""
+        self._job_listener = listener
+
+    def _inform(self, task: Task, job: dict[str, Any]) -> None:
+        listener = getattr(self, "_job_listener", None)
+        if listener is not None:
+            listener(task, job)
 
     def running_and_queued(self) -> tuple[int, int]:
         """(running, queued) tasks now; may be called from another thread."""

@@ -18,19 +18,24 @@ import json
 import logging
 import os
 import pickle
-import shlex
 import shutil
 import sys
 import threading
+import uuid
 from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.executors import slurm_commands as slurm
 from enchanted_surrogates.executors.base import Executor
-from enchanted_surrogates.executors.batch_config import BatchExecutorConfig
+from enchanted_surrogates.executors.batch_config import BatchExecutorConfig, scheduler_commands
 from enchanted_surrogates.executors.batch_job import RESULT_FILE, TASK_FILE
-from enchanted_surrogates.executors.slurm_accounting import job_accounting
+from enchanted_surrogates.executors.batch_script import (
+    MANIFEST,
+    arrays_possible,
+    render_array,
+    render_single,
+)
+from enchanted_surrogates.executors.scheduler import JobState, Scheduler, SchedulerError
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.supervisor.policies import CampaignAborted
 from enchanted_surrogates.task import RunResult, Task
@@ -57,7 +62,7 @@ def batch_dir(run_dir: str) -> Path:
 
 
 class BatchExecutor(Executor):
-    """One batch job per run, submitted with sbatch and watched through the scheduler."""
+    """One batch job per run, or one job array for many runs, watched through the scheduler."""
 
     Config = BatchExecutorConfig
 
@@ -65,6 +70,12 @@ class BatchExecutor(Executor):
         super().__init__()
         self.config = BatchExecutorConfig(**kwargs)
         self._template = self.config.template()
+        self._scheduler: Scheduler = scheduler_commands(self.config.scheduler)
+        self._arrays = self.config.array_size > 1 and arrays_possible(
+            self._template, self._scheduler.DIRECTIVE
+        )
+        self._array_cap: int | None = None
+        self._buffer: list[tuple[Task, Future]] = []  # waiting for flush() to be submitted
         self._jobs: dict[str, tuple[Task, Future]] = {}  # job id -> its task and future
         self._job_of: dict[Future, str] = {}
         self._running: set[str] = set()
@@ -77,7 +88,11 @@ class BatchExecutor(Executor):
         return self.config.max_jobs
 
     def describe(self) -> str:
-        return f"BatchExecutor ({self.config.scheduler}) with up to {self.config.max_jobs} jobs"
+        arrays = f", arrays of up to {self.config.array_size}" if self._arrays else ""
+        return (
+            f"BatchExecutor ({self.config.scheduler}) with up to {self.config.max_jobs} jobs"
+            f"{arrays}"
+        )
 
     # --- submission -------------------------------------------------------------------
     def reattaches(self, run_dir: str, attempt: int) -> bool:
@@ -88,7 +103,7 @@ class BatchExecutor(Executor):
             return False
         if (batch_dir(run_dir) / RESULT_FILE).exists():
             return True
-        state = slurm.states([record["job_id"]])[record["job_id"]]
+        state = self._scheduler.states([record["job_id"]])[record["job_id"]]
         return state.active
 
     def _record(self, run_dir: str) -> dict[str, Any] | None:
@@ -98,64 +113,138 @@ class BatchExecutor(Executor):
             return None
 
     def _submit(self, task: Task) -> Future:
+        """Re-attach to the run's earlier job, or queue the run for the next submission."""
         future: Future = Future()
         record = self._record(task.run_dir)
         if record is not None and self.reattaches(task.run_dir, task.attempt):
-            job_id = record["job_id"]
-            log.info("run %s: re-attaching to batch job %s", task.run_id, job_id)
-        else:
-            job_id = self._sbatch(task)
+            log.info("run %s: re-attaching to batch job %s", task.run_id, record["job_id"])
+            self._watch(task, future, record["job_id"])
+            return future
+        self._buffer.append((task, future))
+        if len(self._buffer) >= self._cap():
+            self.flush()
+        return future
+
+    def flush(self) -> None:
+        """Submit the queued runs: as arrays of runs with the same request, or one by one."""
+        waiting, self._buffer = self._buffer, []
+        if not self._arrays:
+            for task, future in waiting:
+                self._watch(task, future, self._sbatch(task))
+            return
+        groups: dict[tuple[str, ...], list[tuple[Task, Future]]] = {}
+        for task, future in waiting:
+            groups.setdefault(tuple(self._resources(task)), []).append((task, future))
+        cap = self._cap()
+        for group in groups.values():
+            for start in range(0, len(group), cap):
+                chunk = group[start : start + cap]
+                if len(chunk) == 1:
+                    self._watch(*chunk[0], self._sbatch(chunk[0][0]))
+                else:
+                    self._submit_array(chunk)
+
+    def _cap(self) -> int:
+        """Runs per array: `array_size`, within the site's largest array."""
+        if not self._arrays:
+            return 1
+        if self._array_cap is None:
+            site = self._scheduler.max_array_size()
+            self._array_cap = min(self.config.array_size, site or self.config.array_size)
+        return self._array_cap
+
+    def _watch(self, task: Task, future: Future, job_id: str) -> None:
         with self._lock:
             self._jobs[job_id] = (task, future)
             self._job_of[future] = job_id
+        self._inform(task, {"job_id": job_id, "scheduler": self.config.scheduler})
         self._ensure_poller()
         self._wake.set()
-        return future
 
-    def _sbatch(self, task: Task) -> str:
+    def _prepare(self, task: Task) -> Path:
+        """A fresh batch dir holding the task, and the run dir the job starts in."""
         folder = batch_dir(task.run_dir)
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         with open(folder / TASK_FILE, "wb") as handle:
             pickle.dump(task, handle)
-        script = folder / "job.sh"
-        script.write_text(self._render(task, folder))
         os.makedirs(task.run_dir, exist_ok=True)
-        try:
-            args = ["--chdir", task.run_dir, *_resources(task), *self.config.sbatch_args]
-            job_id = slurm.submit(str(script), args)
-        except slurm.SchedulerError as exc:
-            raise CampaignAborted(f"run {task.run_id}: {exc}") from exc
-        (folder / JOB_RECORD).write_text(
-            json.dumps({"job_id": job_id, "run_id": task.run_id, "attempt": task.attempt})
+        return folder
+
+    def _command(self) -> list[str]:
+        """What a job runs, less the batch dir it is given."""
+        python = self.config.python or sys.executable
+        return [python, "-m", "enchanted_surrogates.executors.batch_job"]
+
+    def _sbatch(self, task: Task) -> str:
+        folder = self._prepare(task)
+        script = folder / "job.sh"
+        job_name = f"{self.config.job_name}-{task.run_id}"
+        script.write_text(
+            render_single(
+                self._template, self._command(), task.run_dir, task.run_id, job_name, folder
+            )
         )
+        args = [
+            *self._scheduler.workdir_args(task.run_dir),
+            *self._resources(task),
+            *self.config.submit_args(),
+        ]
+        try:
+            job_id = self._scheduler.submit(str(script), args)
+        except SchedulerError as exc:
+            raise CampaignAborted(f"run {task.run_id}: {exc}") from exc
+        _write_record(folder, job_id, task)
         return job_id
 
-    def _render(self, task: Task, folder: Path) -> str:
-        command = shlex.join(
-            [
-                self.config.python or sys.executable,
-                "-m",
-                "enchanted_surrogates.executors.batch_job",
-                str(folder),
-            ]
+    def _submit_array(self, chunk: list[tuple[Task, Future]]) -> None:
+        """One array job for these runs: task N runs line N of the array's manifest."""
+        first = chunk[0][0]
+        array_dir = Path(first.run_dir).parent / ".batch" / f"array-{uuid.uuid4().hex[:8]}"
+        array_dir.mkdir(parents=True)
+        folders = [self._prepare(task) for task, _ in chunk]
+        for index, folder in enumerate(folders):
+            (array_dir / str(index)).symlink_to(folder, target_is_directory=True)
+        (array_dir / MANIFEST).write_text("".join(f"{task.run_dir}\n" for task, _ in chunk))
+        script = array_dir / "job.sh"
+        script.write_text(
+            render_array(
+                self._template,
+                self._command(),
+                f"{self.config.job_name}-array-{first.run_id}",
+                array_dir,
+                self._scheduler.ARRAY_INDEX_VAR,
+                self._scheduler.ARRAY_INDEX_PATTERN,
+            )
         )
-        values = {
-            "{command}": command,
-            "{run_dir}": task.run_dir,
-            "{run_id}": task.run_id,
-            "{job_name}": f"{self.config.job_name}-{task.run_id}",
-            "{batch_dir}": str(folder),
-        }
-        text = self._template
-        for placeholder, value in values.items():  # plain replacement: shell ${...} stays
-            text = text.replace(placeholder, value)
-        return text
+        args = [
+            *self._scheduler.workdir_args(str(array_dir)),
+            *self._resources(first),
+            *self.config.submit_args(),
+        ]
+        try:
+            array_id = self._scheduler.submit(
+                str(script), args, len(chunk), self.config.array_limit or 0
+            )
+        except SchedulerError as exc:
+            runs = f"runs {first.run_id} .. {chunk[-1][0].run_id}"
+            raise CampaignAborted(f"{runs}: {exc}") from exc
+        log.info("submitted %d runs as array job %s", len(chunk), array_id)
+        for index, ((task, future), folder) in enumerate(zip(chunk, folders)):
+            job_id = self._scheduler.array_task_id(array_id, index)
+            _write_record(folder, job_id, task, array=array_id)
+            self._watch(task, future, job_id)
 
-    def job_info(self, future: Any) -> dict[str, Any]:
-        """What the journal records about the job behind a future."""
-        job_id = self._job_of.get(future)
-        return {"job_id": job_id, "scheduler": self.config.scheduler} if job_id else {}
+    def _resources(self, task: Task) -> list[str]:
+        """The job's request from what the run declares (a CommandRunner `launcher`)."""
+        launcher = task.runner.kwargs.get("launcher")
+        if not isinstance(launcher, dict):
+            return []
+        return self._scheduler.resource_args(
+            int(launcher.get("ranks", 1)),
+            int(launcher.get("threads", 1)),
+            int(launcher.get("gpus") or 0),
+        )
 
     # --- watching -----------------------------------------------------------------------
     def _ensure_poller(self) -> None:
@@ -175,8 +264,8 @@ class BatchExecutor(Executor):
             if not watched:
                 continue
             try:
-                states = slurm.states(watched)
-            except slurm.SchedulerError as exc:
+                states = self._scheduler.states(watched)
+            except SchedulerError as exc:
                 log.warning("could not ask the scheduler about the jobs: %s", exc)
                 interval = min(interval * 2, self.config.poll_max)
                 continue
@@ -185,7 +274,7 @@ class BatchExecutor(Executor):
                 self.config.poll_interval if changed else min(interval * 2, self.config.poll_max)
             )
 
-    def _update(self, states: dict[str, slurm.JobState]) -> bool:
+    def _update(self, states: dict[str, JobState]) -> bool:
         changed = False
         for job_id, state in states.items():
             if state.active:
@@ -200,11 +289,11 @@ class BatchExecutor(Executor):
             self._running.discard(job_id)
             changed = True
             result = self._outcome(task, job_id, state)
-            result.job_accounting = job_accounting(job_id)
+            result.job_accounting = self._scheduler.job_accounting(job_id)
             _settle(future, result)
         return changed
 
-    def _outcome(self, task: Task, job_id: str, state: slurm.JobState) -> RunResult:
+    def _outcome(self, task: Task, job_id: str, state: JobState) -> RunResult:
         folder = batch_dir(task.run_dir)
         try:
             with open(folder / RESULT_FILE, "rb") as handle:
@@ -224,17 +313,21 @@ class BatchExecutor(Executor):
 
     # --- stopping -----------------------------------------------------------------------
     def cancel(self, future: Future) -> bool:
+        queued = [entry for entry in self._buffer if entry[1] is future]
+        if queued:  # not submitted yet
+            self._buffer.remove(queued[0])
+            return future.cancel()
         job_id = self._job_of.get(future)
         if job_id is None or job_id in self._running:
             return False
         with self._lock:
             self._jobs.pop(job_id, None)
-        slurm.cancel([job_id])
+        self._scheduler.cancel([job_id])
         return future.cancel()
 
     def cancel_all(self) -> None:
         """Withdraw the jobs that have not started; running ones go on."""
-        for future in list(self._job_of):
+        for future in [*list(self._job_of), *[future for _, future in self._buffer]]:
             if not future.done():
                 self.cancel(future)
 
@@ -244,11 +337,12 @@ class BatchExecutor(Executor):
 
     def abort(self) -> None:
         """Stop watching; `on_stop` says whether the jobs are cancelled or left running."""
+        self._buffer.clear()
         with self._lock:
             jobs = list(self._jobs)
             self._jobs.clear()
         if self.config.on_stop == "cancel":
-            slurm.cancel(jobs)
+            self._scheduler.cancel(jobs)
         elif jobs:
             log.warning(
                 "left %d batch jobs queued or running (on_stop: leave); --resume re-attaches",
@@ -257,26 +351,20 @@ class BatchExecutor(Executor):
         self.close()
 
 
-def _resources(task: Task) -> list[str]:
-    """The job's request from what the run declares (a CommandRunner `launcher`)."""
-    launcher = task.runner.kwargs.get("launcher")
-    if not isinstance(launcher, dict):
-        return []
-    request = [
-        f"--ntasks={launcher.get('ranks', 1)}",
-        f"--cpus-per-task={launcher.get('threads', 1)}",
-    ]
-    if launcher.get("gpus"):
-        request.append(f"--gpus={launcher['gpus']}")
-    return request
-
-
 def _tail(path: Path) -> str:
     try:
         lines = path.read_text(errors="replace").splitlines()
     except OSError:
         return ""
     return "\n".join(lines[-JOB_OUTPUT_LINES:])
+
+
+def _write_record(folder: Path, job_id: str, task: Task, array: str | None = None) -> None:
+    """job.json: which job runs this attempt, read back on resume to re-attach to it."""
+    record = {"job_id": job_id, "run_id": task.run_id, "attempt": task.attempt}
+    if array is not None:
+        record["array_job"] = array
+    (folder / JOB_RECORD).write_text(json.dumps(record))
 
 
 def _settle(future: Future, result: RunResult) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import importlib
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, model_validator
+
+if TYPE_CHECKING:
+    from enchanted_surrogates.executors.scheduler import Scheduler
 
 DEFAULT_TEMPLATE = """#!/bin/bash
 #SBATCH --job-name={job_name}
@@ -12,12 +16,31 @@ DEFAULT_TEMPLATE = """#!/bin/bash
 {command}
 """
 
+DEFAULT_PBS_TEMPLATE = """#!/bin/bash
+#PBS -N {job_name}
+#PBS -j oe
+#PBS -o {batch_dir}/job.out
+{command}
+"""
+
+_COMMANDS = {
+    "slurm": "enchanted_surrogates.executors.slurm_commands",
+    "pbs": "enchanted_surrogates.executors.pbs_commands",
+}
+
+
+def scheduler_commands(name: str) -> Scheduler:
+    """The module speaking to the batch system `name` (see scheduler.py)."""
+    return importlib.import_module(_COMMANDS[name])  # type: ignore[return-value]
+
 
 class BatchExecutorConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    scheduler: Literal["slurm"] = Field(
-        default="slurm", description="Which batch system's commands to use."
+    scheduler: Literal["slurm", "pbs"] = Field(
+        default="slurm",
+        description="Which batch system's commands to use: SLURM's sbatch/squeue/scontrol/"
+        "scancel, or PBS's qsub/qstat/qdel.",
     )
     job_script: str | None = Field(
         default=None,
@@ -31,9 +54,24 @@ class BatchExecutorConfig(BaseModel):
         default_factory=list,
         description="Extra sbatch options for every job, e.g. ['--partition=debug'].",
     )
+    qsub_args: list[str] = Field(
+        default_factory=list,
+        description="Extra qsub options for every job with `scheduler: pbs`, e.g. "
+        "['-q', 'workq', '-A', 'project'].",
+    )
     job_name: str = Field(default="enchanted", description="Prefix of every job's name.")
     max_jobs: PositiveInt = Field(
         default=50, description="Jobs queued or running at once (the site's submission limit)."
+    )
+    array_size: PositiveInt = Field(
+        default=100,
+        description="Most runs submitted together as one job array (sbatch --array, qsub "
+        "-J); capped by the site's MaxArraySize. 1 submits one job per run.",
+    )
+    array_limit: PositiveInt | None = Field(
+        default=None,
+        description="At most this many tasks of one array run at once (sbatch --array=...%N,"
+        " qsub -W max_run_subjobs=N); default no limit beyond max_jobs.",
     )
     poll_interval: PositiveFloat = Field(
         default=5.0, description="Seconds between the first scheduler polls after a change."
@@ -56,6 +94,9 @@ class BatchExecutorConfig(BaseModel):
     def _one_template(self) -> BatchExecutorConfig:
         if self.job_script and self.job_script_text:
             raise ValueError("give job_script or job_script_text, not both")
+        other = {"slurm": "qsub_args", "pbs": "sbatch_args"}[self.scheduler]
+        if getattr(self, other):
+            raise ValueError(f"{other} does not apply to scheduler: {self.scheduler}")
         self.template()
         return self
 
@@ -70,7 +111,11 @@ class BatchExecutorConfig(BaseModel):
             except OSError as exc:
                 raise ValueError(f"cannot read the job script: {exc}") from exc
         else:
-            text = DEFAULT_TEMPLATE
+            text = DEFAULT_PBS_TEMPLATE if self.scheduler == "pbs" else DEFAULT_TEMPLATE
         if "{command}" not in text:
             raise ValueError("the job-script template has no {command} placeholder")
         return text
+
+    def submit_args(self) -> list[str]:
+        """The user's extra options of the scheduler's submit command."""
+        return self.qsub_args if self.scheduler == "pbs" else self.sbatch_args

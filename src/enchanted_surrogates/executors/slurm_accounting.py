@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from enchanted_surrogates.executors import slurm_commands as slurm
+from enchanted_surrogates.executors.scheduler import SchedulerError, run
 
 _SACCT_FIELDS = "JobID,State,ElapsedRaw,TotalCPU,MaxRSS"
 _RSS_UNITS = {"K": 1 / 1024, "M": 1.0, "G": 1024.0, "T": 1024.0 * 1024}
@@ -43,7 +43,7 @@ def rss_mb(text: str) -> float | None:
 
 
 def _from_sacct(job_id: str) -> dict[str, Any] | None:
-    done = slurm._run(["sacct", "-j", job_id, "-n", "-P", "-o", _SACCT_FIELDS])
+    done = run(["sacct", "-j", job_id, "-n", "-P", "-o", _SACCT_FIELDS])
     lines = [line.split("|") for line in done.stdout.splitlines() if line.count("|") == 4]
     main = [parts for parts in lines if parts[0] == job_id]
     if done.returncode != 0 or not main:
@@ -60,7 +60,7 @@ def _from_sacct(job_id: str) -> dict[str, Any] | None:
 
 
 def _from_scontrol(job_id: str) -> dict[str, Any] | None:
-    done = slurm._run(["scontrol", "show", "job", "-o", job_id])
+    done = run(["scontrol", "show", "job", "-o", job_id])
     if done.returncode != 0:
         return None
     fields = dict(item.split("=", 1) for item in done.stdout.split() if "=" in item)
@@ -75,6 +75,6 @@ def job_accounting(job_id: str) -> dict[str, Any]:
     """The scheduler's accounting of a finished job; `{}` when SLURM has forgotten it."""
     try:
         found = _from_sacct(job_id) or _from_scontrol(job_id)
-    except slurm.SchedulerError:
+    except SchedulerError:
         return {}
     return {"job_id": job_id, **found} if found else {}

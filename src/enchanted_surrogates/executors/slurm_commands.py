@@ -1,80 +1,54 @@
 """SLURM's own commands, as the batch executor uses them: sbatch, squeue, scontrol, scancel.
 
-Nothing here schedules anything; it only asks SLURM and turns its answers into Python.
-Every call has a timeout, so an unresponsive controller is an error, never a hang.
+Nothing here schedules anything; it only asks SLURM and turns its answers into Python
+(the `Scheduler` protocol of scheduler.py). Every call has a timeout, so an unresponsive
+controller is an error, never a hang. Array tasks are addressed as `JOBID_INDEX`, the
+form squeue, scontrol and scancel all accept.
 """
 
 from __future__ import annotations
 
-import subprocess
-from dataclasses import dataclass
+from enchanted_surrogates.executors.scheduler import (
+    FINAL_STATES,
+    JobState,
+    SchedulerError,
+    message,
+    run,
+)
+from enchanted_surrogates.executors.slurm_accounting import job_accounting
 
-COMMAND_TIMEOUT = 60.0
+__all__ = ["FINAL_STATES", "JobState", "SchedulerError", "job_accounting"]
 
-# SLURM job states that end a job, mapped by the executor to a run status
-FINAL_STATES = {
-    "COMPLETED",
-    "FAILED",
-    "CANCELLED",
-    "TIMEOUT",
-    "NODE_FAIL",
-    "PREEMPTED",
-    "OUT_OF_MEMORY",
-    "BOOT_FAIL",
-    "DEADLINE",
-}
+ARRAY_INDEX_VAR = "SLURM_ARRAY_TASK_ID"
+ARRAY_INDEX_PATTERN = "%a"
+DIRECTIVE = "#SBATCH"
 
 
-class SchedulerError(Exception):
-    """A SLURM command failed; the message is the scheduler's own."""
-
-
-@dataclass(frozen=True)
-class JobState:
-    """What SLURM says about one job; `state` is None when SLURM no longer knows it."""
-
-    state: str | None
-    exit_code: str = ""
-    reason: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self.state is not None and self.state not in FINAL_STATES
-
-
-def _run(args: list[str]) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(
-            args, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False
-        )
-    except FileNotFoundError as exc:
-        raise SchedulerError(f"{args[0]} not found on PATH: {exc}") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise SchedulerError(f"{args[0]} did not answer within {COMMAND_TIMEOUT:.0f} s") from exc
-
-
-def _message(done: subprocess.CompletedProcess) -> str:
-    text = (done.stderr or done.stdout or "").strip()
-    return text or f"exit status {done.returncode}"
-
-
-def submit(script: str, extra_args: list[str]) -> str:
+def submit(script: str, extra_args: list[str], array_size: int = 0, array_limit: int = 0) -> str:
     """Submit a job script; returns the job id (or raises with sbatch's message)."""
-    done = _run(["sbatch", "--parsable", *extra_args, script])
+    array = []
+    if array_size:
+        array = [f"--array=0-{array_size - 1}" + (f"%{array_limit}" if array_limit else "")]
+    done = run(["sbatch", "--parsable", *array, *extra_args, script])
     if done.returncode != 0:
-        raise SchedulerError(f"sbatch failed: {_message(done)}")
+        raise SchedulerError(f"sbatch failed: {message(done)}")
     job_id = done.stdout.strip().split(";")[0]
     if not job_id:
-        raise SchedulerError(f"sbatch printed no job id: {_message(done)}")
+        raise SchedulerError(f"sbatch printed no job id: {message(done)}")
     return job_id
 
 
+def array_task_id(job_id: str, index: int) -> str:
+    return f"{job_id}_{index}"
+
+
 def states(job_ids: list[str]) -> dict[str, JobState]:
-    """The state of each job; jobs SLURM has forgotten map to JobState(None)."""
+    """The state of each job or array task; ones SLURM has forgotten map to JobState(None)."""
     found: dict[str, JobState] = {}
     if not job_ids:
         return found
-    done = _run(["squeue", "-h", "-j", ",".join(job_ids), "-o", "%i|%T|%r", "-t", "all"])
+    # -r: one line per array task, so pending tasks are not folded into `123_[4-9]`
+    done = run(["squeue", "-h", "-r", "-j", ",".join(job_ids), "-o", "%i|%T|%r", "-t", "all"])
     if done.returncode == 0:
         for line in done.stdout.splitlines():
             parts = line.strip().split("|")
@@ -88,7 +62,7 @@ def states(job_ids: list[str]) -> dict[str, JobState]:
 
 def _final_state(job_id: str) -> JobState:
     """A finished job's state from `scontrol show job` (works without slurmdbd)."""
-    done = _run(["scontrol", "show", "job", "-o", job_id])
+    done = run(["scontrol", "show", "job", "-o", job_id])
     if done.returncode != 0:
         return JobState(None)
     fields = dict(
@@ -100,6 +74,30 @@ def _final_state(job_id: str) -> JobState:
 
 
 def cancel(job_ids: list[str]) -> None:
-    """Cancel jobs; a job that already ended is not an error."""
+    """Cancel jobs or array tasks; a job that already ended is not an error."""
     if job_ids:
-        _run(["scancel", *job_ids])
+        run(["scancel", *job_ids])
+
+
+def workdir_args(path: str) -> list[str]:
+    return ["--chdir", path]
+
+
+def resource_args(ranks: int, threads: int, gpus: int) -> list[str]:
+    request = [f"--ntasks={ranks}", f"--cpus-per-task={threads}"]
+    if gpus:
+        request.append(f"--gpus={gpus}")
+    return request
+
+
+def max_array_size() -> int | None:
+    """MaxArraySize of `scontrol show config`: array indices must stay below it."""
+    try:
+        done = run(["scontrol", "show", "config"])
+    except SchedulerError:
+        return None
+    for line in done.stdout.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "MaxArraySize" and value.strip().isdigit():
+            return int(value.strip())
+    return None

@@ -116,6 +116,8 @@ class LevelRunner:
         self.sampler = sampler
         self.executors = executors
         self.recorder = recorder
+        for executor in executors:
+            executor.on_job(recorder.batch_job)
         self.data_dir = data_dir
         self.parents = parents
         self.tag_level = tag_level
@@ -335,9 +337,7 @@ class LevelRunner:
         self.recorder.submitted(task)
         if log.isEnabledFor(logging.DEBUG):
             log.debug("submit %s attempt %d: %s", name, chain.attempt, _short(params))
-        job = executor.job_info(self.stream.submit(executor, task))
-        if job:
-            self.recorder.journal.append("batch_job", run_id=name, attempt=chain.attempt, **job)
+        self.stream.submit(executor, task)
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
         """Record a finished stage; retry it, submit the next one, or return the chain's

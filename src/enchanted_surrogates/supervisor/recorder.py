@@ -77,6 +77,10 @@ class Recorder:
             params=task.params,
         )
 
+    def batch_job(self, task: Task, job: dict[str, Any]) -> None:
+        """Journal the batch job of an attempt: --resume re-attaches to it, not resubmits."""
+        self.journal.append("batch_job", run_id=task.run_id, attempt=task.attempt, **job)
+
     def retry(self, task: Task, result: RunResult) -> None:
         """Journal a failed attempt that will be run again (no dataset row)."""
         self._job_accounting(task, result)
