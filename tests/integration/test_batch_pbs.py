@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -184,3 +185,41 @@ def test_pbs_keys_do_not_mix_with_slurm_keys(tmp_path, enchanted):
     assert result.returncode == 2
     assert "executors.e1: sbatch_args does not apply to scheduler: pbs" in result.stderr
     assert not (tmp_path / "c").exists()
+
+
+def test_a_template_with_per_run_option_lines_goes_one_job_per_run(tmp_path, enchanted, pbs_env):
+    (tmp_path / "gate").touch()
+    template = "#!/bin/bash\n#PBS -N {run_id}\n#PBS -o {run_dir}/own.out\n{command}\n"
+    config = _config(tmp_path, 2, job_script_text=template)
+    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
+    assert result.returncode == 0, result.stderr
+    submissions = _submissions(tmp_path)
+    assert len(submissions) == 2 and not any("-J" in qsub for qsub in submissions)
+    for run_dir in _dataset(tmp_path)["run_dir"]:
+        assert (Path(run_dir) / "own.out").exists()
+
+
+def test_resume_after_kill_9_re_attaches_to_the_subjobs(tmp_path, cli_env, enchanted, pbs_env):
+    path = write_config(tmp_path / "c.yaml", _config(tmp_path, 2))
+    data = tmp_path / "c" / "data"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
+        cwd=tmp_path,
+        env={**cli_env, **pbs_env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
+        _wait_for(lambda: len(_journal(tmp_path, "batch_job")) == 2, "2 subjobs journalled")
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    before = {e["job_id"] for e in _journal(tmp_path, "batch_job")}
+    threading.Timer(2.0, (tmp_path / "gate").touch).start()
+    result = enchanted("run", str(path), "--resume", cwd=tmp_path, env=pbs_env)
+    assert result.returncode == 0, result.stderr
+    assert (_dataset(tmp_path)["status"] == "SUCCESS").all()
+    assert {e["job_id"] for e in _journal(tmp_path, "batch_job")} == before
+    assert len(_submissions(tmp_path)) == 1  # the one array; nothing submitted again
