@@ -223,3 +223,13 @@ def test_resume_after_kill_9_re_attaches_to_the_subjobs(tmp_path, cli_env, encha
     assert (_dataset(tmp_path)["status"] == "SUCCESS").all()
     assert {e["job_id"] for e in _journal(tmp_path, "batch_job")} == before
     assert len(_submissions(tmp_path)) == 1  # the one array; nothing submitted again
+
+
+def test_arrays_stay_within_the_servers_max_array_size(tmp_path, enchanted, pbs_env):
+    (tmp_path / "gate").touch()
+    config = _config(tmp_path, 3)
+    env = {**pbs_env, "FAKE_PBS_MAX_ARRAY": "2"}
+    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    arrays = sorted(qsub[1] for qsub in _submissions(tmp_path) if "-J" in qsub)
+    assert arrays == ["0-1"] and len(_submissions(tmp_path)) == 2  # 2 in an array, 1 alone
