@@ -112,6 +112,11 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
             levels.setdefault(event["level"], LevelStatus(event["level"])).finished = True
         elif kind == "submitted":
             open_runs[event["run_id"]] = (event["level"], event["stage"])
+        elif kind == "reopened":  # --retry-failed: the failed row no longer counts
+            level = levels.setdefault(event["level"], LevelStatus(event["level"]))
+            level.rows -= 1
+            by_status[str(event.get("status", "FAILED"))] -= 1
+            errors[_first_line(event.get("error"))] -= 1
         elif kind in ("finished", "failed", "retry"):
             open_runs.pop(event["run_id"], None)
             if kind == "retry":
@@ -149,8 +154,8 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
     status.running = sum(level.running for level in status.levels)
     status.queued = sum(level.queued for level in status.levels)
     status.success_rate = status.succeeded / status.rows if status.rows else None
-    status.failures_by_status = dict(by_status.most_common())
-    status.common_errors = errors.most_common(5)
+    status.failures_by_status = dict((+by_status).most_common())
+    status.common_errors = (+errors).most_common(5)
     status.driver_pid = driver_pid(base)
     if status.state == "running" and status.driver_pid is None:
         status.state = "stopped"  # killed without a trace: resume it

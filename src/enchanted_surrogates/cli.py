@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
         help="run every sampler's budget again on top of what is recorded",
     )
     run.add_argument(
+        "--retry-failed",
+        nargs="*",
+        metavar="STATUS",
+        help="with --resume: run the recorded runs that ended with these statuses again, in "
+        "place (default: FAILED CRASHED CANCELLED; also TIMEOUT, MEMOUT)",
+    )
+    run.add_argument(
         "--secrets",
         metavar="FILE",
         help="INI or YAML file of credentials for the runners; never written out",
@@ -202,15 +209,21 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except SecretsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    retry, problem = _retry_statuses(spec, args.retry_failed)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     import logging
 
-    from enchanted_surrogates.resume_command import resume_command
+    from enchanted_surrogates.resume_command import resume_command, retry_hint
 
     how = resume_command(args.config, args.base_run_dir, args.secrets)
 
     logging.raiseExceptions = False  # a full disk is reported once below, not per log record
     try:
-        progress = Campaign(spec, force=args.force, secrets=secrets, resume_command=how).execute()
+        progress = Campaign(
+            spec, force=args.force, secrets=secrets, resume_command=how, retry_failed=retry
+        ).execute()
     except CampaignAborted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return EXIT_ABORTED
@@ -234,13 +247,30 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
 
     print(
         f"done: {progress.runs} runs, {progress.done} dataset rows: {progress.successes} "
-        f"succeeded, {progress.failures} failed; dataset in {dataset_path(spec.base_run_dir)}",
+        f"succeeded, {progress.failures} failed; dataset in {dataset_path(spec.base_run_dir)}"
+        + retry_hint(how, progress.failures),
         file=sys.stderr,
     )
     if progress.done and not progress.successes:
         print("error: every run failed; see logs/failures.log", file=sys.stderr)
         return EXIT_ALL_FAILED
     return EXIT_OK
+
+
+def _retry_statuses(
+    spec: CampaignSpec, names: list[str] | None
+) -> tuple[frozenset[str], str | None]:
+    """The statuses `--retry-failed` names (none without the flag), or why they are wrong."""
+    from enchanted_surrogates.supervisor.retry import retry_statuses
+
+    if names is None:
+        return frozenset(), None
+    if spec.config.supervisor.run_mode == "fresh":
+        return frozenset(), "--retry-failed needs --resume (or --extend): it reruns recorded runs"
+    try:
+        return retry_statuses(names), None
+    except ValueError as exc:
+        return frozenset(), str(exc)
 
 
 def _rebuild(base_run_dir: str) -> int:

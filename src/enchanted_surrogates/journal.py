@@ -87,16 +87,20 @@ def _drop_torn_tail(path: Path) -> None:
             block = min(size, block * 2)
 
 
-def read_journal(path: str | Path, containing: str | None = None) -> Iterator[dict[str, Any]]:
+def read_journal(
+    path: str | Path, containing: str | tuple[str, ...] | None = None
+) -> Iterator[dict[str, Any]]:
     """Replay the events of a journal in order, skipping a torn (incomplete) last line and
     setting aside unusable lines (see journal_lines).
-    With `containing`, lines without that text are skipped unparsed (a fast filter)."""
+    With `containing`, lines without that text (any of them, for a tuple) are skipped
+    unparsed (a fast filter)."""
+    wanted = (containing,) if isinstance(containing, str) else containing
     bad: list[tuple[int, str, str]] = []
     with open(path, encoding="utf-8", errors="replace") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.endswith("\n"):
                 break  # torn tail: the write that made it never completed
-            if containing is not None and containing not in line:
+            if wanted is not None and not any(text in line for text in wanted):
                 continue
             record, reason = journal_lines.parse(line)
             if record is None:

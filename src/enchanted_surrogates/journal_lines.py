@@ -28,6 +28,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "retry": ("level", "index", "parent", "attempt"),
     "finished": ("run_id", *RUN_KEYS, "row"),
     "failed": ("run_id", *RUN_KEYS, "row"),
+    "reopened": ("run_id", *RUN_KEYS, "params", "attempt"),
 }
 
 

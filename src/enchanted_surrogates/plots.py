@@ -56,7 +56,7 @@ def journal_facts(
     """Each level's parameter names (in asked order), (time, success) of every row, and
     the model-quality steps."""
     parameters: dict[int, dict[str, None]] = {}
-    finished: list[tuple[float, bool]] = []
+    finished: dict[tuple[int, int, int], tuple[float, bool]] = {}
     quality: list[dict] = []
     for event in read_journal(base / JOURNAL_FILE):
         kind = event["event"]
@@ -65,10 +65,17 @@ def journal_facts(
             if len(names) < 64:
                 names.update(dict.fromkeys(event["point"]))
         elif kind in ("finished", "failed") and event.get("final"):
-            finished.append((event["t"], kind == "finished"))
+            finished.setdefault(_chain(event), (event["t"], kind == "finished"))
+        elif kind == "reopened":  # --retry-failed: the next attempt's row replaces it
+            finished.pop(_chain(event), None)
         elif kind == "sampler_history":
             quality.append(event)
-    return {level: list(names) for level, names in parameters.items()}, finished, quality
+    rows = list(finished.values())
+    return {level: list(names) for level, names in parameters.items()}, rows, quality
+
+
+def _chain(event: dict) -> tuple[int, int, int]:
+    return event["level"], event["index"], event["parent"]
 
 
 def _outputs(frame: pd.DataFrame, parameters: list[str]) -> list[str]:

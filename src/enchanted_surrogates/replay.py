@@ -4,16 +4,22 @@ Per level: the points asked (by index), the chains that ended (their dataset row
 the chains still open, each with the stage to run next and its params: a stage that was
 submitted but never finished is run again with the same params in the same run
 directory; a stage whose predecessor finished but that was never submitted is submitted.
+A `reopened` event (`--retry-failed`) turns an ended chain back into an open one: the
+attempt after it is the chain's truth, and the earlier one stays in the journal.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import read_journal
+
+FINAL = '"final":true'  # the fast filters for the lines a streamed read needs
+REOPENED = '"event":"reopened"'
 
 
 @dataclass
@@ -36,6 +42,12 @@ class LevelHistory:
 
     def asked(self) -> int:
         return len(self.points)
+
+    def reopen(self, event: dict[str, Any]) -> None:
+        """An ended chain runs its ending stage again (a `reopened` event)."""
+        key = (event["index"], event["parent"])
+        self.ended.pop(key, None)
+        self.open[key] = OpenChain(*key, event["stage"], event["params"], event["attempt"])
 
 
 @dataclass
@@ -99,17 +111,33 @@ def replay(path: str | Path, keep_rows: bool = True) -> CampaignHistory:
                 level.ended.setdefault(key, row)
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
+        elif kind == "reopened":
+            history.level(event["level"]).reopen(event)
         elif kind == "level_finished":
             history.level(event["level"]).finished = True
     return history
 
 
 def iter_final_rows(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The dataset rows in the journal, streamed: memory holds only which chains ended."""
+    """The dataset rows in the journal, streamed: memory holds only which chains ended.
+
+    A chain reopened by `--retry-failed` gives the row of its attempt after the last
+    reopening (none while that attempt is unfinished), in the order the chains ended."""
+    reopens = Counter(
+        _chain_key(event)
+        for event in read_journal(path, containing=REOPENED)
+        if event["event"] == "reopened"
+    )
     seen: set[tuple[int, int, int]] = set()
-    for event in read_journal(path, containing='"final":true'):
-        if event["event"] in ("finished", "failed") and event.get("final"):
-            key = (event["level"], event["index"], event["parent"])
-            if key not in seen:
+    for event in read_journal(path, containing=(FINAL, REOPENED) if reopens else FINAL):
+        if event["event"] == "reopened":
+            reopens[_chain_key(event)] -= 1
+        elif event["event"] in ("finished", "failed") and event.get("final"):
+            key = _chain_key(event)
+            if key not in seen and reopens.get(key, 0) <= 0:
                 seen.add(key)
                 yield event["row"]
+
+
+def _chain_key(event: dict[str, Any]) -> tuple[int, int, int]:
+    return event["level"], event["index"], event["parent"]

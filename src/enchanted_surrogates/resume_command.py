@@ -17,3 +17,14 @@ def resume_command(config: str, base_run_dir: str | None, secrets: str | None) -
     if secrets:
         words += ["--secrets", str(secrets)]
     return " ".join(shlex.quote(word) for word in words) + " --resume"
+
+
+def retry_hint(how: str, failures: int) -> str:
+    """A second line offering `--retry-failed`, when failures were recorded."""
+    if not failures:
+        return ""
+    if how.startswith("enchanted "):
+        again = f"{how} --retry-failed"
+    else:  # the Python form: run(config, run_mode='resume')
+        again = how.replace("run_mode='resume'", "run_mode='resume', retry_failed=True")
+    return f"\nTo run its {failures} failed run(s) again as well: {again}"

@@ -27,7 +27,9 @@ from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.progress import PROGRESS_FILE, Progress
 from enchanted_surrogates.progress_heartbeat import Heartbeat
 from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_final_rows, replay
+from enchanted_surrogates.resume_command import retry_hint
 from enchanted_surrogates.samplers.base import Sampler
+from enchanted_surrogates.secrets_needed import missing_secrets
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.dataset_path import dataset_path
@@ -42,6 +44,7 @@ from enchanted_surrogates.storage.run_files import (
     local_root,
     resolved_on_worker,
 )
+from enchanted_surrogates.supervisor import retry
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
@@ -77,8 +80,10 @@ class Campaign:
         console: bool = True,
         secrets: dict[str, dict[str, str]] | None = None,
         resume_command: str | None = None,
+        retry_failed: frozenset[str] = frozenset(),
     ) -> None:
         self.spec = spec
+        self.retry_failed = retry_failed  # statuses whose recorded runs run again (retry.py)
         self.resume_command = resume_command  # what to print; the CLI knows its options
         self.secrets = secrets or {}
         self.force = force
@@ -105,6 +110,11 @@ class Campaign:
     def execute(self) -> Progress:
         """Run every level, leaving the dataset on disk only (memory stays flat); return
         the final counts."""
+        refused = missing_secrets(self.spec, self.secrets) or (
+            self.retry_failed and retry.refusal(self.spec)
+        )
+        if refused:
+            raise CampaignRefused(refused)
         history = self._take_base_dir()
         secrets.install(self.secrets)
         try:
@@ -193,6 +203,8 @@ class Campaign:
                 if history.config_text:
                     self._check_drift(history)
                     self._make_folders()
+                    if self.retry_failed:
+                        retry.reopen_failed(journal, history, self.retry_failed)
                     return history
                 # stopped before its first event reached the disk: nothing ran, start over
             self._prepare_fresh(leftovers)
@@ -451,10 +463,11 @@ class Campaign:
             how = "enchanted_surrogates.run(config, run_mode='resume')"
         else:
             how = f"enchanted run {self.spec.source} --resume"
-        return (
+        hint = (
             f"{why}: stopped; {progress.runs} runs, {progress.done} dataset rows are recorded "
             f"in {self.base}. To continue: {how}"
         )
+        return hint + retry_hint(how, progress.failures)
 
     def _next_parents(self, finished: list[FinishedChain]) -> list[dict[str, Any]]:
         """The rows the next level fans out from: the successful ones, unless told otherwise."""
