@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 
 from enchanted_surrogates.config import load_spec
+from enchanted_surrogates.config.relative_paths import config_dir_entered
 from enchanted_surrogates.secrets import load_secrets
 from enchanted_surrogates.supervisor import Campaign
 
@@ -27,8 +29,16 @@ def run(
     `CampaignInterrupted` after SIGINT/SIGTERM, `CampaignAborted` when a failure policy
     stops it. `secrets` is a secrets file (INI/YAML) or its sections as a dict.
     `verbose` echoes the log to the console.
+
+    Relative paths follow the command's rule: they start at the working directory, or at
+    the config file's directory when it says `paths: config` (then the campaign runs
+    there, and the working directory is restored afterwards). `base_run_dir` and `secrets`
+    given here are relative to the working directory, as on the command line.
     """
-    spec = load_spec(config, base_run_dir=base_run_dir, run_mode=run_mode)
+    if base_run_dir is not None:
+        base_run_dir = os.path.abspath(base_run_dir)
     if secrets is not None and not isinstance(secrets, dict):
         secrets = load_secrets(secrets)
-    return Campaign(spec, force=force, console=verbose, secrets=secrets).run()
+    with config_dir_entered(config) as config:
+        spec = load_spec(config, base_run_dir=base_run_dir, run_mode=run_mode)
+        return Campaign(spec, force=force, console=verbose, secrets=secrets).run()
