@@ -125,10 +125,10 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
             stage = level.stage(event["stage"])
             ok = kind == "finished"
             stage.done += 1
-            status.resources.add_row(event.get("row") or {})
             stage.succeeded += ok
             stage.failed += not ok
             if event.get("final"):
+                status.resources.add_row(event.get("row") or {})  # each stage of it once
                 level.rows += 1
                 level.succeeded += ok
                 session_rows += 1

@@ -140,7 +140,10 @@ def _failures(kind: str, base: Path, extra: str = "") -> str:
     )
 
 
-ORIGINAL_SWITCHES = "  nested_failed_parents: include\n  sequential_failed_stages: continue\n"
+ORIGINAL_SWITCHES = (
+    "  nested_failed_parents: include\n  sequential_failed_stages: continue\n"
+    "  nested_parent_columns: original\n"
+)
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,12 @@ class SupervisorConfig(_Strict):
         default="skip",
         description="Whether failed rows of a level still fan out into the next level.",
     )
+    nested_parent_columns: Literal["prefixed", "original"] = Field(
+        default="prefixed",
+        description="How a child row names its parent's per-run columns: prefixed "
+        "(parent_runtime_sec_<runner>, parent_run_dir, ..., so runtimes are not counted once "
+        "per child) or original (the parent's names, as the original did).",
+    )
     sequential_failed_stages: Literal["stop", "continue"] = Field(
         default="stop",
         description="Whether a failed stage ends its chain (stop) or the next stage still "

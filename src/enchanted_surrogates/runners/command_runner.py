@@ -56,6 +56,7 @@ from enchanted_surrogates.runners.error_readers import (
     failure_message,
 )
 from enchanted_surrogates.runners.launchers import Launcher
+from enchanted_surrogates.runners.placed_files import declared_path, place
 from enchanted_surrogates.runners.program_check import missing_program
 from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
 from enchanted_surrogates.secret_streams import redact_streams
@@ -318,12 +319,13 @@ class CommandRunner(Runner):
         copy_paths: list[str] = Field(
             default_factory=list,
             alias="copy",
-            description="files or directories copied into the run directory",
+            description="files or directories copied into the run directory; {param}, "
+            "{run_dir}, {parent_run_dir} and {previous_run_dir} are filled per run",
         )
         link: list[str] = Field(
             default_factory=list,
             description="files or directories symlinked into the run directory (meshes, "
-            "executables, large read-only data)",
+            "executables, large read-only data); placeholders as in copy",
         )
         outputs: list[OutputEntry] = Field(
             default_factory=list,
@@ -377,10 +379,11 @@ class CommandRunner(Runner):
         @field_validator("copy_paths", "link")
         @classmethod
         def _check_paths(cls, paths: list[str]) -> list[str]:
-            missing = [path for path in paths if not os.path.exists(path)]
+            filled = {path: bool(_fields(path)) for path in paths}  # checked per run
+            missing = [p for p in paths if not filled[p] and not os.path.exists(p.format())]
             if missing:
                 raise ValueError(f"no file or directory {missing} ({where_relative_paths_start()})")
-            return [os.path.abspath(path) for path in paths]
+            return [declared_path(path, filled[path]) for path in paths]
 
         @model_validator(mode="after")
         def _check(self) -> CommandRunner.Config:
@@ -467,18 +470,13 @@ class CommandRunner(Runner):
 
     def _prepare(self, run_dir: str, params: dict) -> None:
         """Copy, link and write the inputs; inputs last, so they win over a copied file."""
+        context = {**params, "run_dir": run_dir}
+
+        def fill(path: str, key: str) -> str:
+            return _fill(path, context, key, string.Formatter())
+
         try:
-            for path in self.copy_paths:
-                dest = os.path.join(run_dir, os.path.basename(path))
-                if os.path.isdir(path):
-                    shutil.copytree(path, dest, dirs_exist_ok=True)
-                else:
-                    shutil.copy2(path, dest)
-            for path in self.link_paths:
-                dest = os.path.join(run_dir, os.path.basename(path))
-                if os.path.islink(dest):  # left by an earlier attempt of this run
-                    os.unlink(dest)
-                os.symlink(path, dest)
+            place(self.copy_paths, self.link_paths, run_dir, fill)
         except OSError as exc:
             raise RunError(f"cannot prepare the run directory: {exc}") from None
         for parser in self.inputs:

@@ -3,7 +3,7 @@
 Compiled codes often write their error to stdout (or a file such as `CRASH`) while MPI adds
 banners to stderr, so the end of stderr is a poor `error` cell. `errors:` entries of a
 `CommandRunner` name regexes that pick the message; without a match, the last meaningful
-lines of stderr are used, then those of stdout.
+lines of stderr (without an MPI launcher's own report) are used, then those of stdout.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ConfigDict, Field, field_validator
 
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE, SourceConfig
+from enchanted_surrogates.runners.launcher_noise import without_launcher_noise
 
 MESSAGE_LINES = 10
 MESSAGE_CHARS = 2000
@@ -93,7 +94,7 @@ def failure_message(run_dir: str, readers: list[ErrorReader]) -> str:
     declared = declared_error(run_dir, readers)
     if declared:
         return declared
-    stderr = meaningful_tail(_read(os.path.join(run_dir, STDERR_FILE)))
+    stderr = meaningful_tail(without_launcher_noise(_read(os.path.join(run_dir, STDERR_FILE))))
     if stderr:
         return stderr
     stdout = meaningful_tail(_read(os.path.join(run_dir, STDOUT_FILE)))

@@ -43,6 +43,8 @@ def config_drift(old: CampaignSpec, new: CampaignSpec) -> tuple[list[str], list[
     old_sup, new_sup = old.config.supervisor, new.config.supervisor
     if old_sup.nested_failed_parents != new_sup.nested_failed_parents:
         refused.append("supervisor.nested_failed_parents: changed")
+    if old_sup.nested_parent_columns != new_sup.nested_parent_columns:  # would mix rows
+        refused.append("supervisor.nested_parent_columns: changed")
     for key in ("save_files", "save_files_list", "summary_datatype", "local_storage", "mode"):
         if getattr(old_sup, key) != getattr(new_sup, key):
             accepted.append(f"supervisor.{key}: changed")

@@ -30,6 +30,7 @@ from enchanted_surrogates.replay import LevelHistory
 from enchanted_surrogates.samplers.base import is_legacy
 from enchanted_surrogates.status import Status
 from enchanted_surrogates.storage.run_files import FilePolicy
+from enchanted_surrogates.supervisor.inheritance import Inheritance, next_stage_params
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
 from enchanted_surrogates.task import RunnerSpec, RunResult, Task, runner_key
@@ -120,6 +121,10 @@ class LevelRunner:
             executor.on_job(recorder.batch_job)
         self.data_dir = data_dir
         self.parents = parents
+        self.inheritance = Inheritance(
+            [name for entry in supervisor.run_order for name in entry.runners],
+            prefixed=supervisor.nested_parent_columns == "prefixed",
+        )
         self.tag_level = tag_level
         self.runners = [runner_spec(level, s, secrets) for s in range(len(level.runners))]
         self.retries = [
@@ -173,7 +178,8 @@ class LevelRunner:
             for parent_index, parent in enumerate(self.parents):
                 key = (index, parent_index)
                 if key not in history.ended and key not in history.open:
-                    yield Chain(index, parent_index), 0, {**parent, **history.points[index]}
+                    params = self.inheritance.child_params(parent, history.points[index])
+                    yield Chain(index, parent_index), 0, params
 
     def _start_backlog(self, limit: int | None) -> int:
         started = 0
@@ -302,7 +308,8 @@ class LevelRunner:
             self.recorder.journal.append("asked", level=self.level.index, index=index, point=point)
             for parent_index, parent in enumerate(self.parents):
                 self._open_by_parent[parent_index] += 1
-                self._submit(Chain(index, parent_index), 0, {**parent, **point})
+                params = self.inheritance.child_params(parent, point)
+                self._submit(Chain(index, parent_index), 0, params)
 
     def _submit(
         self, chain: Chain, stage: int, params: dict[str, Any], clean: bool = False
@@ -313,8 +320,6 @@ class LevelRunner:
         if clean and not executor.reattaches(str(run_dir), chain.attempt):
             shutil.rmtree(run_dir, ignore_errors=True)  # a run cut short by the last stop
         last_stage = stage == len(self.runners) - 1
-        if "run_dir" in params:  # the run before (parent row or previous stage): reachable
-            params = {**params, "parent_run_dir": params["run_dir"]}
         task = Task(
             run_id=name,
             run_dir=str(run_dir),
@@ -368,7 +373,7 @@ class LevelRunner:
         if result.status is Status.CRASHED and not task.read_later_if_failure:
             self._prune(task.run_dir)  # its worker died before it could apply save_files
         if not final:
-            self._submit(Chain(chain.index, chain.parent), stage + 1, row)
+            self._submit(Chain(chain.index, chain.parent), stage + 1, next_stage_params(row))
             return None
         if self.keep_rows:
             self.finished.append(FinishedChain(chain.index, chain.parent, row))

@@ -109,10 +109,10 @@ class Recorder:
             row.update(extra)
         event = "finished" if result.success else "failed"
         self.journal.append(event, **_identity(task), final=final, row=row)
-        self.progress.resources.add_row(row)
         if not final:
             self.progress.stage_finished()
             return row
+        self.progress.resources.add_row(row)  # a final row holds each stage of its chain once
         self.dataset.append(row)
         if not result.success:
             detail = f"run_dir: {task.run_dir}\nparams: {task.params}\n{result.traceback}"
