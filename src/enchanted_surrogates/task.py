@@ -70,6 +70,7 @@ class RunResult:
     ended_at: float = 0.0
     abort: bool = False  # the runner raised AbortCampaign
     job_accounting: dict[str, Any] = field(default_factory=dict)  # the scheduler's, per job
+    notes: list[str] = field(default_factory=list)  # warnings for the user about this run
 
     @property
     def success(self) -> bool:

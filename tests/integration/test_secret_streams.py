@@ -98,3 +98,30 @@ def test_runs_in_flight_at_kill_9_leave_no_secret_in_their_streams(tmp_path, cli
         supervisor.wait(timeout=30)
     time.sleep(1)  # anything still able to write would do it now
     assert _leaks(base) == []
+
+
+def test_a_file_the_program_wrote_with_the_secret_is_named_in_a_warning(tmp_path, enchanted):
+    secrets_file = tmp_path / "secrets.ini"
+    secrets_file.write_text(f"[licence]\ntoken = {SECRET}\n")
+    program = (
+        'echo "licence=$TOKEN" > notes.txt; printf "\\0$TOKEN" > blob.bin; '
+        'echo "fine" > clean.txt; echo "out $TOKEN"'
+    )
+    runner = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", program],
+        "env": {"TOKEN": "{secrets.licence.token}"},
+    }
+    config = basic_config(tmp_path / "camp", runner, save_files="all")
+    config["samplers"]["s1"]["budget"] = 2
+    path = write_config(tmp_path / "c.yaml", config)
+    done = enchanted("run", path, "--secrets", secrets_file, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    notes = sorted((tmp_path / "camp").rglob("notes.txt"))
+    warned = [line for line in done.stderr.splitlines() if "holds a secret value" in line]
+    assert len(warned) == 2 and all(any(str(p) in line for p in notes) for line in warned)
+    assert "blob.bin" not in done.stderr and "clean.txt" not in done.stderr
+    # the framework's own files stay clean: only the program's two files hold it
+    assert sorted(_leaks(tmp_path / "camp")) == sorted(
+        [*map(str, notes), *map(str, (tmp_path / "camp").rglob("blob.bin"))]
+    )

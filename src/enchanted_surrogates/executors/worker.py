@@ -13,7 +13,7 @@ import time
 import traceback
 from typing import Any
 
-from enchanted_surrogates import secrets
+from enchanted_surrogates import secret_files, secrets
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
@@ -82,6 +82,8 @@ def run_task(task: Task) -> RunResult:
     if task.write_datapoint:
         _write_datapoint(work, task, result)
     _finish_files(task, work, result)
+    if spec.secrets:
+        result.notes = secret_files.warnings_for(task.run_dir)
     return result
 
 
