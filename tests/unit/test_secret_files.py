@@ -16,9 +16,7 @@ def installed():
     secrets.install({})
 
 
-def test_text_files_with_a_secret_are_found_binary_and_framework_files_are_not(
-    tmp_path, installed
-):
+def test_text_files_with_a_secret_are_found_binary_and_framework_files_are_not(tmp_path, installed):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "log.txt").write_text(f"key {TOKEN}\n")
     (tmp_path / "data.bin").write_bytes(b"\0" + TOKEN.encode())
