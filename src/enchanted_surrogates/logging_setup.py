@@ -83,6 +83,7 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
         stream.setLevel(getattr(logging, level))
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         stream.addFilter(FailureDigest())
+        stream.addFilter(lambda record: not getattr(record, "file_only", False))
         if stream.level >= logging.WARNING:  # -q: config deprecations only in logs/main.log
             stream.addFilter(lambda record: not getattr(record, "config_warning", False))
         handlers.append(stream)
