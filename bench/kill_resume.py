@@ -31,6 +31,8 @@ import pandas as pd
 import psutil
 import yaml
 
+from enchanted_surrogates.storage.dataset_path import dataset_path
+
 PROGRAM = {
     "type": "CommandRunner",
     "command": ["sh", "-c", "sleep 0.05; echo '{{\"y\": 1}}' > out.json"],
@@ -105,7 +107,7 @@ def trial(kind: str, workdir: Path, rng: random.Random, seed: int) -> tuple[int,
     for p in orphans:
         p.kill()
     subprocess.run([*command, "--resume"], check=True, **quiet)
-    df = pd.read_csv(base / "enchanted_dataset.csv")
+    df = pd.read_csv(dataset_path(base))  # a nested campaign's has every level's rows
     lost = rows - int((df["status"] == "SUCCESS").sum())
     finals: collections.Counter = collections.Counter()
     with open(base / "journal.jsonl") as handle:

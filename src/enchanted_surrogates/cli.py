@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -196,6 +195,7 @@ def _validate(spec: CampaignSpec) -> int:
 
 
 def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
+    from enchanted_surrogates.disk_full import disk_full_error
     from enchanted_surrogates.secrets import SecretsError, load_secrets
     from enchanted_surrogates.supervisor import Campaign, CampaignInterrupted, CampaignRefused
     from enchanted_surrogates.supervisor.policies import CampaignAborted
@@ -233,10 +233,11 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
     except CampaignInterrupted as exc:
         print(f"\n{exc}", file=sys.stderr)
         return 128 + exc.signum
-    except OSError as exc:
-        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+    except Exception as exc:
+        full = disk_full_error(exc)
+        if full is None:
             raise
-        where = exc.filename or spec.base_run_dir
+        where = full.filename or spec.base_run_dir
         print(
             f"error: disk full at {where}: free space, then `{how}` "
             "(the journal keeps every finished run)",

@@ -64,6 +64,25 @@ class FailureDigest(logging.Filter):
         return True
 
 
+class NoteDigest(logging.Filter):
+    """Console only: the first few warnings about single runs (a file holding a secret),
+    then none; logs/main.log has them all."""
+
+    def __init__(self, first: int = 5) -> None:
+        super().__init__()
+        self.first = first
+        self.seen = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "run_note", False):
+            return True
+        self.seen += 1
+        if self.seen == self.first:
+            record.msg = f"{record.getMessage()} (further such warnings: logs/main.log only)"
+            record.args = None
+        return self.seen <= self.first
+
+
 def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Handler]:
     """Attach handlers to the package logger; return them so the campaign can remove them."""
     logger = logging.getLogger(LOGGER)
@@ -83,6 +102,8 @@ def setup_logging(log_dir: Path, level: str, console: bool) -> list[logging.Hand
         stream.setLevel(getattr(logging, level))
         stream.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         stream.addFilter(FailureDigest())
+        stream.addFilter(NoteDigest())
+        stream.addFilter(lambda record: not getattr(record, "file_only", False))
         if stream.level >= logging.WARNING:  # -q: config deprecations only in logs/main.log
             stream.addFilter(lambda record: not getattr(record, "config_warning", False))
         handlers.append(stream)

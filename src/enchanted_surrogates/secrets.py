@@ -84,12 +84,15 @@ def lookup(dotted: str) -> str:
     return secret(section, key)
 
 
+def values() -> list[str]:
+    """Every installed secret value (empty ones left out): what redaction looks for."""
+    return [value for keys in _installed.values() for value in keys.values() if value]
+
+
 def redact(value: Any) -> Any:
     """`value` with every installed secret replaced by ***; non-strings pass through."""
     if not isinstance(value, str) or not _installed:
         return value
-    for keys in _installed.values():
-        for secret_value in keys.values():
-            if secret_value:
-                value = value.replace(secret_value, "***")
+    for secret_value in values():
+        value = value.replace(secret_value, "***")
     return value

@@ -69,7 +69,9 @@ class RunResult:
     started_at: float = 0.0
     ended_at: float = 0.0
     abort: bool = False  # the runner raised AbortCampaign
+    disk_full: bool = False  # it failed for want of disk space: redo it, do not record it
     job_accounting: dict[str, Any] = field(default_factory=dict)  # the scheduler's, per job
+    notes: list[str] = field(default_factory=list)  # warnings for the user about this run
 
     @property
     def success(self) -> bool:

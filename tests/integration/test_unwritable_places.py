@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from campaign_configs import double_gaussian_config, write_config
+from campaign_configs import basic_config, double_gaussian_config, write_config
 
 pytestmark = pytest.mark.integration
 
@@ -67,12 +67,39 @@ def small_disk(tmp_path):
     subprocess.run(["umount", str(mount)], check=False)
 
 
-def test_a_full_disk_ends_with_exit_4_and_the_resume_command(tmp_path, enchanted, small_disk):
+def test_a_full_disk_ends_with_exit_5_and_one_line_naming_resume(tmp_path, enchanted, small_disk):
     config = double_gaussian_config(small_disk / "camp")
     config["samplers"]["s1"]["budget"] = 3000
     path = write_config(tmp_path / "c.yaml", config)
     result = enchanted("run", path, "-q", cwd=tmp_path, timeout=300)
     assert result.returncode == 5
-    last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"error: disk full at {small_disk / 'camp'}")
-    assert f"enchanted run {path} --resume" in last
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr  # no traceback on the console; main.log has it
+    assert lines[0].startswith(f"error: disk full at {small_disk / 'camp'}")
+    assert f"enchanted run {path} --resume" in lines[0]
+
+
+def test_runs_hit_by_a_full_disk_are_redone_by_resume(tmp_path, enchanted, small_disk):
+    """A program that cannot write its output fails; that is the disk's fault, so the run
+    is left for `--resume` instead of being recorded FAILED for good."""
+    ballast = small_disk / "ballast"
+    ballast.write_bytes(b"x" * 120_000)
+    runner = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", "head -c 40000 /dev/zero > big.bin && echo done"],
+    }
+    config = basic_config(small_disk / "camp", runner)
+    config["samplers"]["s1"]["budget"] = 5
+    path = write_config(tmp_path / "c.yaml", config)
+    result = enchanted("run", path, "-q", cwd=tmp_path, timeout=300)
+    assert result.returncode == 5, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: disk full at "), result.stderr
+    assert "FAILED" not in (small_disk / "camp" / "journal.jsonl").read_text()
+    ballast.unlink()
+    status = enchanted("status", small_disk / "camp", cwd=tmp_path)
+    assert status.returncode == 0, status.stderr
+    resumed = enchanted("run", path, "--resume", "-q", cwd=tmp_path, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    dataset = (small_disk / "camp" / "enchanted_dataset.csv").read_text().splitlines()
+    assert len(dataset) == 6 and all(",SUCCESS," in row for row in dataset[1:]), dataset

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from enchanted_surrogates.config import options as opts
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem, did_you_mean
+from enchanted_surrogates.config.journal_size import huge_budget_warning
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.config.loading import LineMap, read_config_file
 from enchanted_surrogates.config.models import CampaignConfig, Mode, RunnerLimits
@@ -102,6 +103,9 @@ def load_spec(
             supervisor["run_mode"] = run_mode
     extend_nothing = _take_zero_budgets(data)
     spec = checker.check(data, text)
+    huge = huge_budget_warning(spec)
+    if huge:
+        spec = dataclasses.replace(spec, warnings=(*spec.warnings, huge))
     return dataclasses.replace(spec, extend_nothing=extend_nothing) if extend_nothing else spec
 
 

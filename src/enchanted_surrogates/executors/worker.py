@@ -13,7 +13,8 @@ import time
 import traceback
 from typing import Any
 
-from enchanted_surrogates import secrets
+from enchanted_surrogates import secret_files, secrets
+from enchanted_surrogates.disk_full import run_hit_full_disk
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.run_errors import AbortCampaign, RunError
@@ -79,9 +80,13 @@ def run_task(task: Task) -> RunResult:
     _redact(result)
     if not result.success and spec.secrets:  # a killed program could not redact its own
         redact_streams(work)
+    if not result.success and not result.abort:
+        result.disk_full = run_hit_full_disk(work, result.error)
     if task.write_datapoint:
         _write_datapoint(work, task, result)
     _finish_files(task, work, result)
+    if spec.secrets:
+        result.notes = secret_files.warnings_for(task.run_dir)
     return result
 
 

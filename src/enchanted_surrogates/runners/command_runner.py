@@ -1,8 +1,8 @@
 """A runner for any external program, described in the config instead of written in Python.
 
 Per run: copy and link the declared files into the run directory, render the inputs,
-start the program there (no shell unless asked for), capture its stdout/stderr, redact
-secrets from them, turn its exit into a status, and read the outputs.
+start the program there (no shell unless asked for), capture its stdout/stderr (secrets
+redacted as they are written), turn its exit into a status, and read the outputs.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from enchanted_surrogates.config.yaml12 import unquoted_braces
 from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.csv_row import CsvRowParser
-from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
+from enchanted_surrogates.parsers.files import STDERR_FILE
 from enchanted_surrogates.parsers.function import FunctionParser
 from enchanted_surrogates.parsers.key_value import KeyValueParser
 from enchanted_surrogates.parsers.mapping_file import JsonParser, MappingFileConfig, YamlParser
@@ -59,7 +59,7 @@ from enchanted_surrogates.runners.launchers import Launcher
 from enchanted_surrogates.runners.placed_files import declared_path, place
 from enchanted_surrogates.runners.program_check import missing_program
 from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
-from enchanted_surrogates.secret_streams import redact_streams
+from enchanted_surrogates.secret_streams import Capture
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(
@@ -457,7 +457,6 @@ class CommandRunner(Runner):
         finally:
             if session is not None:
                 shutil.rmtree(session, ignore_errors=True)
-        redact_streams(run_dir)
         if code != 0:
             raise _exit_error(code, run_dir, self.errors)
         declared = declared_error(run_dir, self.errors)
@@ -483,11 +482,9 @@ class CommandRunner(Runner):
             parser.write_input_file(params, run_dir)
 
     def _execute(self, args: list[str] | str, env: dict[str, str], run_dir: str) -> int:
-        """Run the program to its end with stdout/stderr in files; its return code."""
-        with (
-            open(os.path.join(run_dir, STDOUT_FILE), "wb") as out,
-            open(os.path.join(run_dir, STDERR_FILE), "wb") as err,
-        ):
+        """Run the program to its end with stdout/stderr in files (redacted as they are
+        written); its return code."""
+        with Capture(run_dir) as capture:
             try:
                 process = subprocess.Popen(
                     args,
@@ -495,13 +492,13 @@ class CommandRunner(Runner):
                     cwd=run_dir,
                     env=env,
                     stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=err,
+                    **capture.targets,
                     **program_groups.popen_options(),
                 )
             except OSError as exc:
                 program = args if isinstance(args, str) else args[0]
                 raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
+            capture.started(process)
             with program_groups.tracked(process.pid):
                 return process.wait()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -47,8 +48,15 @@ class MorrisSampler(Sampler):
         cfg = self.Config(**kwargs)
         size = cfg.trajectories * (len(cfg.parameters) + 1)
         self._setup_seeded(cfg.model_copy(update={"budget": min(cfg.budget or size, size)}))
-        self.unit = self.unit_design(cfg, self.seed)
-        self.design = from_unit(self.unit, cfg.marginals(), within_range=True)
+
+    # Built on first use, not at init: `enchanted validate` builds every sampler.
+    @cached_property
+    def unit(self) -> np.ndarray:
+        return self.unit_design(self.config, self.seed)
+
+    @cached_property
+    def design(self) -> list[list[Any]]:
+        return from_unit(self.unit, self.config.marginals(), within_range=True)
 
     @staticmethod
     def unit_design(cfg: Config, seed: int) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import math
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -76,10 +77,36 @@ class PCESampler(Sampler):
         super().__init__()
         cfg = self.Config(**kwargs)
         cfg = cfg.model_copy(update={"seed": resolve_seed(cfg.seed)})
-        self.nodes, self.weights = self.unit_design(cfg)
-        size = len(self.nodes)
+        self._cfg = cfg
+        size = self.design_size(cfg)
         self._setup_seeded(cfg.model_copy(update={"budget": min(cfg.budget or size, size)}))
-        self.design = from_unit(self.nodes, cfg.marginals())
+
+    def design_size(self, cfg: Config) -> int:
+        """How many nodes the design has, without building it where that can be avoided."""
+        d = len(cfg.parameters)
+        if cfg.design == "regression":
+            return cfg.budget or 2 * expansion_terms(d, cfg.order)
+        if cfg.design == "quadrature":
+            return (cfg.order + 1) ** d
+        return len(self.nodes)  # a Smolyak grid's size is known once it is built
+
+    # Built on first use, not at init: `enchanted validate` builds every sampler, and a
+    # design of a mistyped size can be far larger than memory.
+    @cached_property
+    def _unit(self) -> tuple[np.ndarray, np.ndarray | None]:
+        return self.unit_design(self._cfg)
+
+    @property
+    def nodes(self) -> np.ndarray:
+        return self._unit[0]
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        return self._unit[1]
+
+    @cached_property
+    def design(self) -> list[list[Any]]:
+        return from_unit(self.nodes, self._cfg.marginals())
 
     @staticmethod
     def unit_design(cfg: Config) -> tuple[np.ndarray, np.ndarray | None]:

@@ -16,9 +16,9 @@ from enchanted_surrogates.samplers.distributions import DistributionsConfig, fro
 class SobolSequenceSampler(Sampler):
     """Serves the first `budget` points of one (optionally scrambled) Sobol sequence.
 
-    The points are generated once, in sequence order, so point i does not depend on how the
-    campaign asks for them; on first use rather than at init, because `scipy.stats` takes
-    most of a second to import and `enchanted validate` builds every sampler.
+    Point i is the sequence's i-th point whatever batches the campaign asks in. The engine
+    is built on first use rather than at init, because `scipy.stats` takes most of a
+    second to import and `enchanted validate` builds every sampler.
     """
 
     class Config(DistributionsConfig, SeededSamplerConfig):
@@ -38,6 +38,7 @@ class SobolSequenceSampler(Sampler):
         self._setup_seeded(cfg)
         self._scramble = cfg.scramble
         self._marginals = cfg.marginals()
+        self._drawn = 0  # where the engine stands in the sequence
         exponent = (self.budget - 1).bit_length()
         if self.budget != 2**exponent:
             warnings.warn(
@@ -49,24 +50,31 @@ class SobolSequenceSampler(Sampler):
             )
 
     @cached_property
-    def design(self) -> list[list[Any]]:
-        """The `budget` points, one row each, scaled to the bounds."""
+    def _engine(self) -> Any:
         from scipy.stats import qmc
 
         # scipy 1.15 renamed `seed` to `rng`; the project still supports older scipy.
         seed_keyword = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
-        engine = qmc.Sobol(
+        return qmc.Sobol(
             d=len(self.parameters), scramble=self._scramble, **{seed_keyword: self.seed}
         )
-        exponent = (self.budget - 1).bit_length()
-        # random_base2 then a prefix: the same points as random(budget), without scipy's own
-        # power-of-two warning on top of the one above.
-        unit = engine.random_base2(exponent)[: self.budget]
-        return from_unit(unit, self._marginals)
 
     def propose(self, n: int) -> list[dict]:
-        rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, row)) for row in rows]
+        """Points `submitted` to `submitted + n` of the sequence, drawn now: the same points
+        as one design of `budget` rows, without holding a design a budget of 10^9 would
+        make far larger than memory."""
+        n = max(0, min(n, self.budget - self.submitted))
+        if not n:
+            return []
+        engine = self._engine
+        if self._drawn != self.submitted:  # a restored campaign starts part-way
+            engine.reset()
+            engine.fast_forward(self.submitted)
+        with warnings.catch_warnings():  # the power-of-two advice was given at init
+            warnings.simplefilter("ignore")
+            unit = engine.random(n)
+        self._drawn = self.submitted + n
+        return [dict(zip(self.parameters, row)) for row in from_unit(unit, self._marginals)]
 
     def describe(self) -> str:
         return (

@@ -20,6 +20,7 @@ from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
+from enchanted_surrogates.disk_full import disk_full_error
 from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
@@ -382,7 +383,10 @@ class Campaign:
             journal.append("aborted", reason=aborted)
         except BaseException as exc:
             aborted = f"{type(exc).__name__}: {exc}"
-            log.exception("the campaign failed; finished runs are kept")
+            log.exception(  # a full disk: the traceback goes to main.log, the CLI says why
+                "the campaign failed; finished runs are kept",
+                extra={"file_only": disk_full_error(exc) is not None},
+            )
             executors.abort_all()
             journal.append("failed_campaign", reason=aborted)
             raise

@@ -24,6 +24,7 @@ from typing import Any
 
 from enchanted_surrogates.config.models import SupervisorConfig
 from enchanted_surrogates.config.spec import LevelSpec
+from enchanted_surrogates.disk_full import DiskFull
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.replay import LevelHistory
@@ -346,7 +347,10 @@ class LevelRunner:
 
     def _advance(self, task: Task, result: RunResult) -> dict[str, Any] | None:
         """Record a finished stage; retry it, submit the next one, or return the chain's
-        final row. Raises CampaignAborted when a failure policy (or the runner) says so."""
+        final row. Raises CampaignAborted when a failure policy (or the runner) says so,
+        and DiskFull for a run that failed for want of space (resume redoes it)."""
+        if result.disk_full:
+            raise DiskFull(task.run_dir, f"run {task.run_id}: {result.error}")
         chain = self._chains.pop(task.run_id)
         stage = task.stage
         if log.isEnabledFor(logging.DEBUG):

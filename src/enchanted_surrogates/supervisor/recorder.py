@@ -104,6 +104,8 @@ class Recorder:
     ) -> dict[str, Any]:
         """Journal one finished stage; a chain's final row also goes to dataset and progress."""
         self._job_accounting(task, result)
+        for note in result.notes:
+            log.warning("run %s: %s", task.run_id, note, extra={"run_note": True})
         row = result_row(task, result)
         if extra:
             row.update(extra)
