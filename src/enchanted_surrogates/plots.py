@@ -27,6 +27,8 @@ BOOKKEEPING_PREFIXES = (
     "level",
     "run_dir",
     "runtime_sec_",
+    "cpu_sec_",
+    "max_rss_mb_",
     "attempts_",
 )
 

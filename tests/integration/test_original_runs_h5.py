@@ -1,10 +1,14 @@
-"""A script written for the original's `runs.h5` layout reads this project's file."""
+"""`runs.h5` as the original wrote it: by default, unless `storage: {type: None}`, and in
+a layout that a script written for the original's file reads."""
 
 from __future__ import annotations
+
+import os
 
 import h5py
 import pandas as pd
 import pytest
+import yaml
 
 import enchanted_surrogates
 
@@ -12,6 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 def _config(base) -> dict:
+    """A nested campaign in the original's format, with no `storage` section."""
     grid = {"type": "GridSampler", "bounds": [[0, 1]], "num_samples": 2}
     return {
         "executors": {"e1": {"type": "LocalExecutor", "max_workers": 2}},
@@ -27,11 +32,10 @@ def _config(base) -> dict:
                 {"executor": "e1", "sampler": "s1", "runner": "b"},
             ],
         },
-        "storage": {"type": "hdf5"},
     }
 
 
-def test_the_originals_groups_are_in_runs_h5(tmp_path):
+def test_a_default_campaign_writes_runs_h5_in_the_originals_layout(tmp_path):
     base = tmp_path / "c"
     enchanted_surrogates.run(_config(base))
     with h5py.File(base / "runs.h5", "r") as f:  # as the original's analysis scripts do
@@ -44,9 +48,41 @@ def test_the_originals_groups_are_in_runs_h5(tmp_path):
         assert sorted(f["data/runs"]) == sorted(
             [f"d0_b0_s{i}_r0" for i in range(2)] + [f"d1_b0_s{i}_r0" for i in range(4)]
         )
-        run = f["data/runs/d1_b0_s0_r0"]
-        assert run["values"].shape == (1, len(run["columns"]))
+        for name in f["data/runs"]:
+            run = f[f"data/runs/{name}"]
+            row = dict(zip(run["columns"].asstr()[:], run["values"][0]))
+            assert run["values"].shape == (1, len(run["columns"]))
+            assert row["output"] == pytest.approx(row["x"] + (0 if name[1] == "0" else row["y"]))
         assert f["metadata/run_groups/0"].attrs["sampler"] == "GridSampler"
         assert list(f["metadata/run_groups/1"].attrs["runners"]) == ["SumRunner"]
     # the pandas table beside it still loads without naming a key
     assert len(pd.read_hdf(base / "runs.h5")) == 6
+
+
+def test_storage_type_none_in_the_originals_spelling_writes_no_runs_h5(tmp_path, enchanted):
+    config = _config(tmp_path / "c")
+    config["storage"] = {"type": "None"}
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    done = enchanted("run", tmp_path / "c.yaml", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "c" / "runs.h5").exists()
+    assert len(pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv")) == 4
+
+
+def test_without_the_hdf5_libraries_a_default_campaign_runs_and_warns_once(
+    tmp_path, enchanted, cli_env
+):
+    """A trimmed environment: PyTables and h5py cannot be imported by the command."""
+    blocker = tmp_path / "site"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\nsys.modules['tables'] = None\nsys.modules['h5py'] = None\n"
+    )
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump(_config(tmp_path / "c"), sort_keys=False))
+    pythonpath = os.pathsep.join([str(blocker), cli_env["PYTHONPATH"]])
+    done = enchanted("run", tmp_path / "c.yaml", cwd=tmp_path, env={"PYTHONPATH": pythonpath})
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("runs.h5 is not written") == 1
+    assert "pip install 'enchanted-surrogates[hdf5]'" in done.stderr
+    assert not (tmp_path / "c" / "runs.h5").exists()
+    assert len(pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv")) == 4

@@ -69,8 +69,9 @@ def test_lazy_sobol_and_lhs_designs_match_eager_scipy() -> None:
 
 
 def test_run_of_a_csv_campaign_imports_no_pandas_or_scipy(tmp_path: Path) -> None:
-    """`enchanted run` leaves the dataset on disk: a uniform random campaign writing CSV
-    needs neither pandas nor scipy, and each costs up to a second of start-up."""
+    """`enchanted run` leaves the dataset on disk: a uniform random campaign writing only
+    CSV (`runs.h5`, written by default, is turned off) needs neither pandas nor scipy, and
+    each costs up to a second of start-up."""
     config = tmp_path / "c.yaml"
     config.write_text(
         "executors: {local: {type: LocalExecutor, max_workers: 2}}\n"
@@ -79,6 +80,7 @@ def test_run_of_a_csv_campaign_imports_no_pandas_or_scipy(tmp_path: Path) -> Non
         "runners: {dg: {type: SyntheticDoubleGaussianRunner}}\n"
         f"supervisor: {{base_run_dir: {tmp_path / 'runs'},"
         " run_order: [{sampler: random, executor: local, runner: dg}]}\n"
+        "storage: {type: None}\n"
     )
     probe = _heavy_modules_after("run", str(config), "-q")
     assert probe == {"code": 0, "heavy": []}

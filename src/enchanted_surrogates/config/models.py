@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from enchanted_surrogates.config.hdf5_default import INSTALL_HINT, missing_hdf5_modules
 from enchanted_surrogates.runners.checks import Checks
 
 Mode = Literal["auto", "async", "batch"]
@@ -196,10 +197,10 @@ class StorageConfig(_Strict):
     @field_validator("type")
     @classmethod
     def _tables_installed(cls, value: str) -> str:
-        if value == "hdf5" and importlib.util.find_spec("tables") is None:
+        missing = missing_hdf5_modules()
+        if value == "hdf5" and missing:
             raise ValueError(
-                "hdf5 needs PyTables: pip install 'enchanted-surrogates[hdf5]' "
-                "(or set storage.type: none)"
+                f"hdf5 needs {' and '.join(missing)}: {INSTALL_HINT} (or set storage.type: none)"
             )
         return value
 
@@ -227,8 +228,8 @@ class CampaignConfig(_Strict):
     runners: dict[str, dict[str, Any]]
     supervisor: SupervisorConfig = Field(description="Where the campaign lives, how it runs.")
     storage: StorageConfig = Field(
-        default_factory=lambda: StorageConfig.model_construct(type="none"),
-        description="runs.h5 is written when this section is present (type: hdf5).",
+        default_factory=StorageConfig,
+        description="runs.h5 is written unless this says type: None (as in the original).",
     )
     logging: LoggingConfig = Field(
         default_factory=LoggingConfig, description="`logging: INFO` is short for {level: INFO}."

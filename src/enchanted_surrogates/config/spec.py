@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from enchanted_surrogates.config import options as opts
 from enchanted_surrogates.config.errors import ConfigError, Path, Problem, did_you_mean
+from enchanted_surrogates.config.hdf5_default import skip_default_runs_h5
 from enchanted_surrogates.config.journal_size import huge_budget_warning
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.config.loading import LineMap, read_config_file
@@ -95,6 +96,7 @@ def load_spec(
     if not isinstance(data, dict):
         checker.fail((), "expected a mapping of sections: executors, samplers, runners, supervisor")
     data = upgrade_legacy_layout(data, checker.warnings)
+    skip_default_runs_h5(data, checker.warnings)
     supervisor = data.get("supervisor")
     if isinstance(supervisor, dict):
         if base_run_dir is not None:

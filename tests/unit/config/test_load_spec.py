@@ -132,10 +132,44 @@ def test_storage_none_spellings(cfg: dict, value: Any) -> None:
     assert load_spec(cfg).config.storage.type == "none"
 
 
-def test_runs_h5_is_written_only_when_a_storage_section_asks(cfg: dict) -> None:
-    assert load_spec(cfg).config.storage.type == "none"
+def test_runs_h5_is_written_unless_storage_says_none(cfg: dict) -> None:
+    spec = load_spec(cfg)
+    assert spec.config.storage.type == "hdf5" and spec.warnings == ()
     cfg["storage"] = {}
     assert load_spec(cfg).config.storage.type == "hdf5"
+
+
+def _without_hdf5_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("tables", "h5py") else real(name, *a),
+    )
+
+
+def test_without_the_hdf5_libraries_the_default_skips_runs_h5_with_one_warning(
+    cfg: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _without_hdf5_libraries(monkeypatch)
+    spec = load_spec(cfg)
+    assert spec.config.storage.type == "none"
+    (warning,) = spec.warnings
+    assert "runs.h5 is not written" in warning and "tables and h5py" in warning
+    assert "[hdf5]" in warning
+
+
+def test_without_the_hdf5_libraries_an_explicit_hdf5_is_refused(
+    cfg: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _without_hdf5_libraries(monkeypatch)
+    cfg["storage"] = {"type": "hdf5"}
+    with pytest.raises(ConfigError) as caught:
+        load_spec(cfg)
+    (line,) = caught.value.lines()
+    assert "storage.type" in line and "h5py" in line and "[hdf5]" in line
 
 
 def test_a_missing_writer_library_is_a_config_error_naming_the_extra(
