@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from enchanted_surrogates.job_use import JobUse
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
 from enchanted_surrogates.resource_use import ResourceUse
 from enchanted_surrogates.supervisor.lock import driver_pid
@@ -73,6 +74,7 @@ class CampaignStatus:
     last_event_at: float | None = None
     levels: list[LevelStatus] = field(default_factory=list)
     resources: ResourceUse = field(default_factory=ResourceUse)
+    jobs: JobUse = field(default_factory=JobUse)  # dask-jobqueue worker jobs
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,6 +112,8 @@ def campaign_status(base: str | Path, now: float | None = None) -> CampaignStatu
                 level.stage(index).slots = slots
         elif kind == "level_finished":
             levels.setdefault(event["level"], LevelStatus(event["level"])).finished = True
+        elif kind == "worker_job_accounting":
+            status.jobs.add_event(event)
         elif kind == "submitted":
             open_runs[event["run_id"]] = (event["level"], event["stage"])
         elif kind == "reopened":  # --retry-failed: the failed row no longer counts

@@ -59,6 +59,8 @@ def render(status: CampaignStatus) -> Group:
     parts: list = [header, table]
     if status.resources.runs:
         parts.append(Text(status.resources.summary()))
+    if status.jobs.jobs:
+        parts.append(Text(status.jobs.summary(status.resources.cpu_sec)))
     if status.failures_by_status:
         counts = ", ".join(f"{name} {n}" for name, n in status.failures_by_status.items())
         lines = [f"failures: {counts}"]

@@ -3,6 +3,7 @@ a single-node one; .ci/run does so in CI). Skipped where no SLURM answers."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import threading
 import time
@@ -46,6 +47,12 @@ def _wait_for(condition, what: str, limit: float = 120.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(0.25)
+
+
+def victim_of(seen: dict[str, set[str]]) -> str:
+    """The job the helper cancelled: running before, not after."""
+    (victim,) = seen["first"] - seen["after"]
+    return victim
 
 
 def test_a_slurm_campaign_survives_a_cancelled_job_and_leaves_no_jobs(tmp_path):
@@ -107,3 +114,12 @@ def test_a_slurm_campaign_survives_a_cancelled_job_and_leaves_no_jobs(tmp_path):
     _wait_for(lambda: not _jobs(job_name), "the campaign's jobs to leave squeue", limit=60)
     logs = tmp_path / "c" / "logs" / "dask-worker-logs"
     assert len(list(logs.glob("*.err"))) == 3
+    # all three jobs were journalled and accounted, the cancelled one as soon as replaced
+    journal = [json.loads(line) for line in (tmp_path / "c" / "journal.jsonl").open()]
+    jobs = [e["job_id"] for e in journal if e["event"] == "worker_job"]
+    accounting = {e["job_id"]: e for e in journal if e["event"] == "worker_job_accounting"}
+    assert set(jobs) == seen["first"] | seen["after"] == set(accounting)
+    assert {e["state"] for e in accounting.values()} == {"CANCELLED"}
+    replaced_at = next(e["t"] for e in journal if e["event"] == "worker_job_accounting")
+    last_run = max(e["t"] for e in journal if e["event"] == "finished")
+    assert accounting[victim_of(seen)]["t"] == replaced_at < last_run

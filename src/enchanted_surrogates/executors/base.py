@@ -92,6 +92,11 @@ class Executor(ABC):
         if listener is not None:
             listener(task, job)
 
+    def job_events(self) -> list[tuple[str, dict[str, Any]]]:
+        """Journal events about batch jobs the engine runs its workers in (dask-jobqueue),
+        since the last call: their ids, and the scheduler's accounting once they ended."""
+        return []
+
     def running_and_queued(self) -> tuple[int, int]:
         """(running, queued) tasks now; may be called from another thread."""
         for _ in range(3):  # the supervisor thread may change the set meanwhile

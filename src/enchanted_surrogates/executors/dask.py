@@ -33,6 +33,7 @@ from enchanted_surrogates.executors.dask_cluster import (
     start,
 )
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
+from enchanted_surrogates.executors.dask_jobs import JobEvent, WorkerJobs
 from enchanted_surrogates.executors.dask_resources import (
     configured_cores,
     connected_cores,
@@ -63,6 +64,8 @@ class DaskExecutor(Executor):
         self._target = estimated_slots(self.config)
         self._started: Started | None = None
         self._keeper: Any = None  # a dask_keeper.JobKeeper for batch-system clusters
+        self._jobs: WorkerJobs | None = None  # their batch jobs, for the journal
+        self._job_events: list[JobEvent] = []  # accounted at close, not yet journalled
         self._keys = itertools.count()
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
@@ -80,6 +83,8 @@ class DaskExecutor(Executor):
                 from enchanted_surrogates.executors.dask_keeper import JobKeeper
 
                 self._keeper = JobKeeper(self._started.cluster)
+                slurm = self.config.jobqueue_class() == "SLURMCluster"
+                self._jobs = WorkerJobs(self._started.cluster, slurm)
         return self._started.client
 
     @property
@@ -241,6 +246,13 @@ class DaskExecutor(Executor):
         if waiting:
             self._started.client.cancel(waiting)
 
+    def job_events(self) -> list[JobEvent]:
+        """Worker jobs submitted, and the accounting of those that ended, since last asked."""
+        events, self._job_events = self._job_events, []
+        if self._jobs is not None and self._keeper is not None:
+            events += self._jobs.events(self._keeper.take_ended())
+        return events
+
     def close(self) -> None:
         """Shut the cluster down (batch jobs are cancelled); leave a foreign scheduler up."""
         started, self._started = self._started, None
@@ -248,10 +260,15 @@ class DaskExecutor(Executor):
             return
         if self._keeper is not None:
             self._keeper.stop()
-            self._keeper = None
+        if self._jobs is not None:  # note every job's id while the cluster still has it
+            self._job_events += self._jobs.events(self._keeper.take_ended())
         started.client.close()
         if started.cluster is not None:
             started.cluster.close()
+        if self._jobs is not None:
+            self._job_events += self._jobs.closed(self._keeper.take_ended())
+            self._jobs = None
+        self._keeper = None
 
     def abort(self) -> None:
         """Cancel every run and shut down; closing the cluster stops the running ones."""

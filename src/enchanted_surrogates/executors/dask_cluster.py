@@ -83,6 +83,9 @@ def start(config: DaskExecutorConfig, log_directory: str | None) -> Started:
             # less often than Dask's 20 ms / 500 ms defaults (halves its idle CPU use)
             "distributed.admin.tick.interval": "1s",
             "distributed.admin.system-monitor.interval": "5s",
+            # a LocalCluster's nannies live in the supervisor and read their worker's memory
+            # every 100 ms by default: half its idle CPU; runs enforce their own memory_limit
+            "distributed.worker.memory.monitor-interval": "1s",
         }
         dask.config.set(settings)
         if config.jobqueue_class() is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from typing import Any
 
 from distributed.diagnostics.plugin import SchedulerPlugin
@@ -32,12 +33,21 @@ class JobKeeper(SchedulerPlugin):
         self.replaced = 0
         self._closing: set[asyncio.Future] = set()
         self._seen: set[str] = set()
+        self._ended: deque[str] = deque()  # ids of replaced jobs, until taken for accounting
         self._stopped = False
         cluster.scheduler.add_plugin(self)
 
     def stop(self) -> None:
         """No more replacements (the cluster is being closed on purpose)."""
         self._stopped = True
+
+    def take_ended(self) -> list[str]:
+        """Ids of the jobs replaced since the last call (called from the supervisor's thread;
+        ids, not the jobs: SpecCluster's close fails on a closed job still referenced)."""
+        ended = []
+        while self._ended:
+            ended.append(self._ended.popleft())
+        return ended
 
     def add_worker(self, scheduler: Any, worker: str) -> None:
         self._seen.add(str(scheduler.workers[worker].name))
@@ -68,6 +78,8 @@ class JobKeeper(SchedulerPlugin):
             dead = self.cluster.workers.pop(job, None)
             if dead is not None:  # its batch job is over; close() only tidies up
                 self._closing.add(asyncio.ensure_future(dead.close()))
+                if dead.job_id:
+                    self._ended.append(str(dead.job_id))
             self.replaced += 1
         if lost:
             # the plan still holds the job, so re-applying it submits a new one

@@ -314,6 +314,7 @@ class Campaign:
             progress.preload(bool(row.get("success")), row)
         files = self._file_policy()
         recorder = Recorder(journal, dataset, progress)
+        executors.recorder = recorder
         heartbeat = Heartbeat(
             progress, supervisor.progress_interval_sec, executors.running_and_queued
         ).start()
@@ -407,6 +408,8 @@ class Campaign:
         log.info("%s", progress.summary())
         if progress.resources.runs:
             log.info("%s", progress.resources.summary())
+        if recorder.jobs.jobs:
+            log.info("%s", recorder.jobs.summary(progress.resources.cpu_sec))
         log.info("dataset: %s", dataset_path(self.base))
         self._post_process()
         return progress
@@ -537,6 +540,7 @@ class _SharedExecutors:
     def __init__(self, spec: CampaignSpec) -> None:
         self._built: dict[str, Executor] = {}
         self._last_use: dict[str, int] = {}
+        self.recorder: Recorder | None = None  # journals what closing an executor accounts
         for level in spec.levels:
             for entry in level.executors:
                 self._last_use[entry.name] = level.index
@@ -557,7 +561,7 @@ class _SharedExecutors:
         for name, last in self._last_use.items():
             if last == level_index and name in self._built:
                 log.info("executor %s is no longer needed; closing it", name)
-                self._built.pop(name).close()
+                self._closed(self._built.pop(name))
 
     def running_and_queued(self) -> tuple[int, int]:
         """(running, queued) runs over all executors; called by the progress heartbeat."""
@@ -566,10 +570,16 @@ class _SharedExecutors:
 
     def abort_all(self) -> None:
         for executor in self._built.values():
-            executor.abort()
+            self._closed(executor, abort=True)
         self._built.clear()
 
     def close_all(self) -> None:
         for executor in self._built.values():
-            executor.close()
+            self._closed(executor)
         self._built.clear()
+
+    def _closed(self, executor: Executor, abort: bool = False) -> None:
+        """Close or abort `executor`, then journal the accounting of its worker jobs."""
+        executor.abort() if abort else executor.close()
+        if self.recorder is not None:
+            self.recorder.worker_jobs(executor.job_events())

@@ -397,8 +397,13 @@ class LevelRunner:
         )
 
     def _next_row(self) -> dict[str, Any] | None:
-        task, result = self.stream.next(self.recorder.flush)
+        task, result = self.stream.next(self._before_wait)
         return self._advance(task, result)
+
+    def _before_wait(self) -> None:
+        for executor in set(self.executors):
+            self.recorder.worker_jobs(executor.job_events())
+        self.recorder.flush()
 
     # --- modes ------------------------------------------------------------------------
     def _run_async(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from enchanted_surrogates.job_use import JobUse
 from enchanted_surrogates.journal import Journal
 from enchanted_surrogates.progress import Progress
 from enchanted_surrogates.task import RunResult, Task
@@ -52,11 +53,19 @@ class Recorder:
         self.journal = journal
         self.dataset = dataset
         self.progress = progress
+        self.jobs = JobUse()  # dask-jobqueue worker jobs accounted so far
 
     def flush(self) -> None:
         """Called before the supervisor blocks: one write per wake-up, not one per event."""
         self.journal.flush()
         self.dataset.flush()
+
+    def worker_jobs(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+        """Journal an executor's events about the batch jobs its workers run in."""
+        for event, fields in events:
+            self.journal.append(event, **fields)
+            if event == "worker_job_accounting":
+                self.jobs.add_event(fields)
 
     def _job_accounting(self, task: Task, result: RunResult) -> None:
         """The scheduler's accounting of the batch job that ran this attempt, if any."""
