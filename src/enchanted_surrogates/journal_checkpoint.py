@@ -52,7 +52,7 @@ def checkpoint_path(journal: Path) -> Path:
 def catch_up(
     journal: str | Path,
     makers: dict[str, Maker],
-    save_after: int = SAVE_AFTER_BYTES,
+    save_after: int | None = None,
     extra: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Reducer]:
     """Each reducer fed every event of the journal: from its checkpointed state where the
@@ -60,6 +60,7 @@ def catch_up(
     clean, the checkpoint is brought up to it (with the `extra` sections, which hold for
     the whole journal)."""
     journal = Path(journal)
+    save_after = SAVE_AFTER_BYTES if save_after is None else save_after
     saved = _valid_sections(journal, set(makers))
     reducers: dict[str, Reducer] = {}
     starts: dict[str, int] = {}

@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from enchanted_surrogates import journal_checkpoint
 from enchanted_surrogates.campaign_status import STATUS_KEY, StatusReducer
-from enchanted_surrogates.journal_checkpoint import SAVE_AFTER_BYTES, behind, catch_up, save
+from enchanted_surrogates.journal_checkpoint import behind, catch_up, save
 from enchanted_surrogates.replay import REPLAY_KEY, REPLAY_ROWS_KEY, replayer
 from enchanted_surrogates.storage.kept_datasets import STAMP_KEY, stamp
 
@@ -30,7 +31,7 @@ def refresh_checkpoint(
         extra = {}
         if dataset and size >= STAMP_AFTER_BYTES:
             extra[STAMP_KEY] = stamp(dataset, config_hash)
-        if behind(journal, {key, STATUS_KEY}) >= SAVE_AFTER_BYTES:
+        if behind(journal, {key, STATUS_KEY}) >= journal_checkpoint.SAVE_AFTER_BYTES:
             catch_up(journal, {key: replayer(keep_rows), STATUS_KEY: StatusReducer}, extra=extra)
         elif extra:
             save(journal, extra, size)
