@@ -78,8 +78,11 @@ def replayer(keep_rows: bool) -> Callable[[dict[str, Any] | None], Replayer]:
     return lambda state: Replayer(keep_rows, state)
 
 
-# an ended chain without its row holds one of these, shared (never changed by anyone)
+# Without rows, an ended chain holds one of these, and its point (a single level: one chain
+# per point) this placeholder, shared and never changed: only the count of points asked
+# and the points not ended are used then, and a million-run resume stays small.
 _SLIM_ROWS: dict[Any, dict[str, Any]] = {value: {"success": value} for value in (True, False)}
+_ENDED_POINT: dict[str, Any] = {}
 
 
 class Replayer:
@@ -123,6 +126,8 @@ class Replayer:
             if event.get("final"):
                 level.open.pop(key, None)
                 level.ended.setdefault(key, self._ended_row(event["row"]))
+                if not self.keep_rows and key[0] in level.points:
+                    level.points[key[0]] = _ENDED_POINT
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
         elif kind == "level_finished":
@@ -135,7 +140,8 @@ class Replayer:
         return _SLIM_ROWS[success] if success is True or success is False else {"success": success}
 
     def dump(self) -> dict[str, Any]:
-        """The history as plain JSON (dict keys become lists, in their order)."""
+        """The history as plain JSON (dict keys become lists, in their order); without
+        rows, ended chains and points as columns of numbers."""
         history = self.history
         return {
             "config_text": history.config_text,
@@ -145,10 +151,9 @@ class Replayer:
             "levels": [
                 {
                     "index": index,
-                    "points": [[i, point] for i, point in level.points.items()],
+                    **self._dump_chains(level),
                     "batch_size": level.batch_size,
                     "parent_dirs": level.parent_dirs,
-                    "ended": [[i, parent, row] for (i, parent), row in level.ended.items()],
                     "open": [
                         [c.index, c.parent, c.stage, c.params, c.attempt]
                         for c in level.open.values()
@@ -159,6 +164,22 @@ class Replayer:
             ],
         }
 
+    def _dump_chains(self, level: LevelHistory) -> dict[str, Any]:
+        if self.keep_rows:
+            return {
+                "points": [[i, point] for i, point in level.points.items()],
+                "ended": [[i, parent, row] for (i, parent), row in level.ended.items()],
+            }
+        return {
+            "points": [[i, p] for i, p in level.points.items() if p is not _ENDED_POINT],
+            "ended_points": [i for i, p in level.points.items() if p is _ENDED_POINT],
+            "ended_columns": {
+                "index": [i for i, _ in level.ended],
+                "parent": [parent for _, parent in level.ended],
+                "success": [row.get("success") for row in level.ended.values()],
+            },
+        }
+
 
 def _load_history(state: dict[str, Any], keep_rows: bool) -> CampaignHistory:
     history = CampaignHistory(
@@ -167,16 +188,21 @@ def _load_history(state: dict[str, Any], keep_rows: bool) -> CampaignHistory:
         budgets={int(level): int(n) for level, n in state["budgets"]},
         runs_finished=int(state["runs_finished"]),
     )
-    slim = {} if keep_rows else _SLIM_ROWS
     for saved in state["levels"]:
         level = history.level(int(saved["index"]))
         level.points = {i: point for i, point in saved["points"]}
+        if keep_rows:
+            level.ended = {(i, parent): row for i, parent, row in saved["ended"]}
+        else:
+            level.points.update(dict.fromkeys(saved["ended_points"], _ENDED_POINT))
+            columns = saved["ended_columns"]
+            rows = _SLIM_ROWS
+            level.ended = {
+                (i, parent): rows[ok] if ok is True or ok is False else {"success": ok}
+                for i, parent, ok in zip(columns["index"], columns["parent"], columns["success"])
+            }
         level.batch_size = saved["batch_size"]
         level.parent_dirs = saved["parent_dirs"]
-        level.ended = {
-            (i, parent): slim.get(row["success"], row) if len(row) == 1 else row
-            for i, parent, row in saved["ended"]
-        }
         level.open = {(c[0], c[1]): OpenChain(*c) for c in saved["open"]}
         level.finished = bool(saved["finished"])
     return history

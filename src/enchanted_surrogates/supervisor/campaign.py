@@ -223,7 +223,8 @@ class Campaign:
         cls = self.spec.levels[0].sampler.cls
         if not (isinstance(cls, type) and issubclass(cls, Sampler)):
             return True
-        return cls.learns_from_results or cls.register_future is not Sampler.register_future
+        overrides = cls.register_future is not Sampler.register_future
+        return cls.learns_from_results or overrides or cls.restore is not Sampler.restore
 
     def _leftovers(self) -> list[Path]:
         if not self.base.exists():
