@@ -117,7 +117,11 @@ def test_kill_9_of_an_extend_after_a_checkpoint_then_resume(tmp_path, cli_env, t
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    time.sleep(1.0 + 0.5 * trial)
+    journal = base / "journal.jsonl"
+    before = journal.stat().st_size
+    deadline = time.monotonic() + 120
+    while journal.stat().st_size < before + 2000 * (trial + 1) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the extend has journaled some runs, whatever the load
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     # an interrupted extend is finished by resume (the journal holds its target)
