@@ -63,8 +63,7 @@ def catch_up(
     save_after = SAVE_AFTER_BYTES if save_after is None else save_after
     saved = _valid_sections(journal, set(makers))
     reducers: dict[str, Reducer] = {}
-    starts: dict[str, int] = {}
-    position = None
+    starts: dict[str, JournalPosition] = {}
     for key, make in makers.items():
         state, at = saved.get(key, (None, JournalPosition()))
         try:
@@ -72,12 +71,11 @@ def catch_up(
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.debug("%s: checkpoint section %s unusable (%s)", journal, key, exc)
             reducers[key], at = make(None), JournalPosition()
-        starts[key] = at.offset
-        if position is None or at.offset < position.offset:
-            position = JournalPosition(at.offset, at.lines)
-    assert position is not None
+        starts[key] = at
+    earliest = min(starts.values(), key=lambda at: at.offset, default=JournalPosition())
+    position = JournalPosition(earliest.offset, earliest.lines)
     first = position.offset
-    behind = [(starts[key], reducer) for key, reducer in reducers.items()]
+    behind = [(starts[key].offset, reducer) for key, reducer in reducers.items()]
     for event in read_journal(journal, at=position):
         for start, reducer in behind:
             if position.offset > start:  # this line lies beyond the reducer's checkpoint
