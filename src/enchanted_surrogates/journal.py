@@ -15,6 +15,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,24 +88,44 @@ def _drop_torn_tail(path: Path) -> None:
             block = min(size, block * 2)
 
 
+@dataclass
+class JournalPosition:
+    """How far a read got: the byte after the last complete line and the lines up to it,
+    and how many lines were set aside on the way (a checkpoint covers clean reads only)."""
+
+    offset: int = 0
+    lines: int = 0
+    bad: int = 0
+
+
 def read_journal(
-    path: str | Path, containing: str | tuple[str, ...] | None = None
+    path: str | Path,
+    containing: str | tuple[str, ...] | None = None,
+    at: JournalPosition | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Replay the events of a journal in order, skipping a torn (incomplete) last line and
     setting aside unusable lines (see journal_lines).
     With `containing`, lines without that text (any of them, for a tuple) are skipped
-    unparsed (a fast filter)."""
+    unparsed (a fast filter).
+    With `at`, reading starts at that position and moves it along, line by line."""
+    at = at if at is not None else JournalPosition()
     wanted = (containing,) if isinstance(containing, str) else containing
+    needles = tuple(text.encode() for text in wanted) if wanted is not None else None
     bad: list[tuple[int, str, str]] = []
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.endswith("\n"):
+    with open(path, "rb") as handle:
+        handle.seek(at.offset)
+        for raw in handle:
+            if not raw.endswith(b"\n"):
                 break  # torn tail: the write that made it never completed
-            if wanted is not None and not any(text in line for text in wanted):
+            at.offset += len(raw)
+            at.lines += 1
+            if needles is not None and not any(needle in raw for needle in needles):
                 continue
+            line = raw.decode("utf-8", errors="replace")
             record, reason = journal_lines.parse(line)
             if record is None:
-                bad.append((number, reason, line))
+                bad.append((at.lines, reason, line))
+                at.bad += 1
             else:
                 yield record
     if bad and containing is None:  # a filtered read sees only some of the lines

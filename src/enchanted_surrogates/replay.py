@@ -11,12 +11,13 @@ attempt after it is the chain's truth, and the earlier one stays in the journal.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.journal import read_journal
+from enchanted_surrogates.journal import JournalPosition, read_journal
+from enchanted_surrogates.journal_checkpoint import catch_up
 
 FINAL = '"final":true'  # the fast filters for the lines a streamed read needs
 REOPENED = '"event":"reopened"'
@@ -67,15 +68,44 @@ class CampaignHistory:
             yield from self.levels[index].ended.values()
 
 
+REPLAY_KEY = "replay"
+REPLAY_ROWS_KEY = "replay_rows"  # the same with every ended chain's full row
+
+
 def replay(path: str | Path, keep_rows: bool = True) -> CampaignHistory:
     """Read the journal once and return what was asked, what ended and what is open.
 
     Without `keep_rows`, an ended chain keeps only its `success` (enough to count it and
     never run it again), so resuming a long single-level campaign stays small; parents of
-    a nested level and learning samplers need the full rows.
+    a nested level and learning samplers need the full rows. Starts from the journal's
+    checkpoint where it still matches (journal_checkpoint).
     """
-    history = CampaignHistory()
-    for event in read_journal(path):
+    key = REPLAY_ROWS_KEY if keep_rows else REPLAY_KEY
+    reducers = catch_up(path, {key: replayer(keep_rows)})
+    return reducers[key].history  # type: ignore[attr-defined]
+
+
+def replayer(keep_rows: bool) -> Callable[[dict[str, Any] | None], Replayer]:
+    """The checkpoint maker of a Replayer: from a saved state, or fresh."""
+    return lambda state: Replayer(keep_rows, state)
+
+
+# Without rows, an ended chain holds one of these, and its point (a single level: one chain
+# per point) this placeholder, shared and never changed: only the count of points asked
+# and the points not ended are used then, and a million-run resume stays small.
+_SLIM_ROWS: dict[Any, dict[str, Any]] = {value: {"success": value} for value in (True, False)}
+_ENDED_POINT: dict[str, Any] = {}
+
+
+class Replayer:
+    """Folds journal events into a CampaignHistory (see `replay`)."""
+
+    def __init__(self, keep_rows: bool, state: dict[str, Any] | None = None) -> None:
+        self.keep_rows = keep_rows
+        self.history = CampaignHistory() if state is None else _load_history(state, keep_rows)
+
+    def apply(self, event: dict[str, Any]) -> None:
+        history = self.history
         kind = event["event"]
         if kind in ("campaign_started", "campaign_resumed"):
             history.config_text = event.get("config") or history.config_text  # the latest
@@ -107,19 +137,94 @@ def replay(path: str | Path, keep_rows: bool = True) -> CampaignHistory:
             key = (event["index"], event["parent"])
             if event.get("final"):
                 level.open.pop(key, None)
-                row = event["row"] if keep_rows else {"success": event["row"].get("success")}
-                level.ended.setdefault(key, row)
+                level.ended.setdefault(key, self._ended_row(event["row"]))
+                if not self.keep_rows and key[0] in level.points:
+                    level.points[key[0]] = _ENDED_POINT
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
         elif kind == "reopened":
             history.level(event["level"]).reopen(event)
         elif kind == "level_finished":
             history.level(event["level"]).finished = True
+
+    def _ended_row(self, row: dict[str, Any]) -> dict[str, Any]:
+        if self.keep_rows:
+            return row
+        success = row.get("success")
+        return _SLIM_ROWS[success] if success is True or success is False else {"success": success}
+
+    def dump(self) -> dict[str, Any]:
+        """The history as plain JSON (dict keys become lists, in their order); without
+        rows, ended chains and points as columns of numbers."""
+        history = self.history
+        return {
+            "config_text": history.config_text,
+            "seeds": history.seeds,
+            "budgets": [[level, n] for level, n in history.budgets.items()],
+            "runs_finished": history.runs_finished,
+            "levels": [
+                {
+                    "index": index,
+                    **self._dump_chains(level),
+                    "batch_size": level.batch_size,
+                    "parent_dirs": level.parent_dirs,
+                    "open": [
+                        [c.index, c.parent, c.stage, c.params, c.attempt]
+                        for c in level.open.values()
+                    ],
+                    "finished": level.finished,
+                }
+                for index, level in history.levels.items()
+            ],
+        }
+
+    def _dump_chains(self, level: LevelHistory) -> dict[str, Any]:
+        if self.keep_rows:
+            return {
+                "points": [[i, point] for i, point in level.points.items()],
+                "ended": [[i, parent, row] for (i, parent), row in level.ended.items()],
+            }
+        return {
+            "points": [[i, p] for i, p in level.points.items() if p is not _ENDED_POINT],
+            "ended_points": [i for i, p in level.points.items() if p is _ENDED_POINT],
+            "ended_columns": {
+                "index": [i for i, _ in level.ended],
+                "parent": [parent for _, parent in level.ended],
+                "success": [row.get("success") for row in level.ended.values()],
+            },
+        }
+
+
+def _load_history(state: dict[str, Any], keep_rows: bool) -> CampaignHistory:
+    history = CampaignHistory(
+        config_text=state["config_text"],
+        seeds=state["seeds"],
+        budgets={int(level): int(n) for level, n in state["budgets"]},
+        runs_finished=int(state["runs_finished"]),
+    )
+    for saved in state["levels"]:
+        level = history.level(int(saved["index"]))
+        level.points = {i: point for i, point in saved["points"]}
+        if keep_rows:
+            level.ended = {(i, parent): row for i, parent, row in saved["ended"]}
+        else:
+            level.points.update(dict.fromkeys(saved["ended_points"], _ENDED_POINT))
+            columns = saved["ended_columns"]
+            rows = _SLIM_ROWS
+            level.ended = {
+                (i, parent): rows[ok] if ok is True or ok is False else {"success": ok}
+                for i, parent, ok in zip(columns["index"], columns["parent"], columns["success"])
+            }
+        level.batch_size = saved["batch_size"]
+        level.parent_dirs = saved["parent_dirs"]
+        level.open = {(c[0], c[1]): OpenChain(*c) for c in saved["open"]}
+        level.finished = bool(saved["finished"])
     return history
 
 
-def iter_final_rows(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The dataset rows in the journal, streamed: memory holds only which chains ended.
+def iter_final_rows(path: str | Path, end: int | None = None) -> Iterator[dict[str, Any]]:
+    """The dataset rows in the journal (up to byte `end`), streamed: memory holds only
+    which chains ended.
 
     A chain reopened by `--retry-failed` gives the row of its attempt after the last
     reopening (none while that attempt is unfinished), in the order the chains ended."""
@@ -129,7 +234,10 @@ def iter_final_rows(path: str | Path) -> Iterator[dict[str, Any]]:
         if event["event"] == "reopened"
     )
     seen: set[tuple[int, int, int]] = set()
-    for event in read_journal(path, containing=(FINAL, REOPENED) if reopens else FINAL):
+    at = JournalPosition()
+    for event in read_journal(path, containing=(FINAL, REOPENED) if reopens else FINAL, at=at):
+        if end is not None and at.offset > end:
+            return  # appended after the caller looked
         if event["event"] == "reopened":
             reopens[_chain_key(event)] -= 1
         elif event["event"] in ("finished", "failed") and event.get("final"):

@@ -91,6 +91,10 @@ class Datasets:
     def close(self) -> None:
         self._each("close")
 
+    def complete_paths(self) -> list[Path] | None:
+        """The files, if every one was written without an error (kept_datasets)."""
+        return None if self.failed else [file.path for file in self.files]
+
 
 def open_datasets(
     base: Path,

@@ -35,6 +35,7 @@ from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_s
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.dataset_path import dataset_path
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
+from enchanted_surrogates.storage.kept_datasets import KeptDatasets, still_complete
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
     write_last_complete,
@@ -46,6 +47,7 @@ from enchanted_surrogates.storage.run_files import (
     resolved_on_worker,
 )
 from enchanted_surrogates.supervisor import retry
+from enchanted_surrogates.supervisor.checkpoint import refresh_checkpoint
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
@@ -172,13 +174,25 @@ class Campaign:
         kinds = ColumnKinds(bookkeeping_seeds(runners))
         metadata = campaign_metadata(self.spec.text, time.time(), None)
         fmts = formats(config.supervisor.summary_datatype, config.storage.type)
-        datasets = open_datasets(self.base, fmts, order, kinds, metadata)
         journal = self.base / JOURNAL_FILE
-        if history.levels and journal.exists():
-            datasets.extend(iter_final_rows(journal))
-        datasets.flush()
+        end = journal.stat().st_size if journal.exists() else 0
+
+        def reopen() -> Datasets:
+            datasets = open_datasets(self.base, fmts, order, kinds, metadata)
+            if history.levels and end:
+                datasets.extend(iter_final_rows(journal, end=end))
+            datasets.flush()
+            return datasets
+
         log.info("dataset files: %s", ", ".join(FORMAT_FILES[f] for f in fmts))
-        return datasets
+        paths = [self.base / FORMAT_FILES[f] for f in fmts]
+        if history.levels and not order.levels and still_complete(journal, paths, self._hash()):
+            log.info("dataset files kept: they hold every row of the journal")
+            return KeptDatasets(reopen, paths)  # type: ignore[return-value]
+        return reopen()
+
+    def _hash(self) -> str:
+        return hashlib.sha256(self.spec.text.encode()).hexdigest()
 
     # --- the base run dir -------------------------------------------------------------
     def _take_base_dir(self) -> CampaignHistory | None:
@@ -222,7 +236,8 @@ class Campaign:
         cls = self.spec.levels[0].sampler.cls
         if not (isinstance(cls, type) and issubclass(cls, Sampler)):
             return True
-        return cls.learns_from_results or cls.register_future is not Sampler.register_future
+        overrides = cls.register_future is not Sampler.register_future
+        return cls.learns_from_results or overrides or cls.restore is not Sampler.restore
 
     def _leftovers(self) -> list[Path]:
         if not self.base.exists():
@@ -323,7 +338,7 @@ class Campaign:
             event,
             version=__version__,
             mode=self.mode,
-            config_hash=hashlib.sha256(spec.text.encode()).hexdigest(),
+            config_hash=self._hash(),
             config=spec.text,
             seeds={lv.sampler.name: getattr(s, "seed", None) for lv, s in zip(levels, samplers)},
             # an extension's targets, so an interrupted extend can be finished by --resume
@@ -400,6 +415,9 @@ class Campaign:
             if not self._stop_signal and not aborted:
                 journal.append("campaign_finished", elapsed_sec=time.monotonic() - started)
             journal.close()
+            if not self._stop_signal:  # a stop (walltime) should not wait for it
+                kept = None if nested else dataset.complete_paths()
+                refresh_checkpoint(self.base / JOURNAL_FILE, self._needs_rows(), kept, self._hash())
         if self._stop_signal:
             name = signal.Signals(self._stop_signal).name
             raise CampaignInterrupted(self._stop_signal, self._resume_hint(name, progress))
