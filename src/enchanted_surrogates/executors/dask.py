@@ -148,7 +148,7 @@ class DaskExecutor(Executor):
         many at a time, so the supervisor never waits on a round trip to a worker.
         """
         client = self._ensure_started(task)
-        key = f"{task.run_id}-{self._token}-{next(self._keys)}"
+        key = run_key(task, self._token, next(self._keys))
         packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
         resources = run_resources(task, self._cores_per_worker(client))
         run = client.submit(
@@ -273,6 +273,19 @@ class DaskExecutor(Executor):
         else:
             where = "a LocalCluster"
         return f"DaskExecutor on {where}, {self._target} worker threads"
+
+
+def run_key(task: Task, token: str, number: int) -> str:
+    """The Dask key of one submission: `<runner>-<token>-<n>-<run_id>`.
+
+    Dask groups tasks by the key's leading words (`dask.utils.key_split`, up to the
+    first word that is a number or 8 hex digits, as the token always is), so every run of
+    a runner shares one task group. Keys that started with the run id made a group per
+    run, and the scheduler's bookkeeping walks every group on each submission
+    (`is_idle` in distributed 2026.8), which made a campaign of many short runs quadratic.
+    """
+    group = task.runner.name.replace("-", "_") or "run"
+    return f"{group}-{token}-{number}-{task.run_id}"
 
 
 def _worker_log_dir(run_dir: str) -> str:
