@@ -492,14 +492,12 @@ class CommandRunner(Runner):
         ):
             try:
                 process = subprocess.Popen(
-                    args,
-                    shell=self.shell,
                     cwd=run_dir,
                     env=env,
                     stdin=subprocess.DEVNULL,
                     stdout=out,
                     stderr=err,
-                    **program_groups.popen_options(),
+                    **program_groups.spawn_options(args, self.shell, run_dir, env),
                 )
             except OSError as exc:
                 program = args if isinstance(args, str) else args[0]
