@@ -18,6 +18,7 @@ import itertools
 import logging
 import os
 import pickle
+import threading
 import time
 import uuid
 from collections import Counter
@@ -74,6 +75,7 @@ class DaskExecutor(Executor):
         self._current_lineage = ""
         self._verdicts: Counter[str] = Counter()  # KilledWorker verdicts per lineage
         self._worker_cores: float | None = None  # the `cores` resource of each worker
+        self._fetcher = _Fetcher()
 
     # --- the cluster ------------------------------------------------------------------
     def _ensure_started(self, task: Task) -> Any:
@@ -153,7 +155,7 @@ class DaskExecutor(Executor):
         many at a time, so the supervisor never waits on a round trip to a worker.
         """
         client = self._ensure_started(task)
-        key = f"{task.run_id}-{self._token}-{next(self._keys)}"
+        key = run_key(task, self._token, next(self._keys))
         packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
         resources = run_resources(task, self._cores_per_worker(client))
         run = client.submit(
@@ -167,7 +169,7 @@ class DaskExecutor(Executor):
         )
         outcome: Future = Future()
         self._runs[outcome] = (run, lineage or key)
-        run.add_done_callback(lambda done: client.loop.add_callback(_fetch, done, outcome))
+        run.add_done_callback(lambda done: self._fetcher.finished(client, done, outcome))
         return outcome
 
     def collect(self, task: Task, future: Future) -> RunResult | Any:
@@ -292,6 +294,19 @@ class DaskExecutor(Executor):
         return f"DaskExecutor on {where}, {self._target} worker threads"
 
 
+def run_key(task: Task, token: str, number: int) -> str:
+    """The Dask key of one submission: `<runner>-<token>-<n>-<run_id>`.
+
+    Dask groups tasks by the key's leading words (`dask.utils.key_split`, up to the
+    first word that is a number or 8 hex digits, as the token always is), so every run of
+    a runner shares one task group. Keys that started with the run id made a group per
+    run, and the scheduler's bookkeeping walks every group on each submission
+    (`is_idle` in distributed 2026.8), which made a campaign of many short runs quadratic.
+    """
+    group = task.runner.name.replace("-", "_") or "run"
+    return f"{group}-{token}-{number}-{task.run_id}"
+
+
 def _worker_log_dir(run_dir: str) -> str:
     """Batch-job worker logs go beside the campaign's own logs (base_run_dir/logs) when the
     run sits in a campaign's data folder, else into ./dask-worker-logs."""
@@ -299,6 +314,42 @@ def _worker_log_dir(run_dir: str) -> str:
     if os.path.basename(data) == "data":
         return os.path.join(os.path.dirname(data), "logs", WORKER_LOGS)
     return os.path.abspath(WORKER_LOGS)
+
+
+class _Fetcher:
+    """Fetches finished runs' results on the client's loop, every run that finished since
+    the last fetch in one `gather`: one request per worker for many short runs, as
+    `client.map` + `gather` does, instead of one per run."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: list[tuple[Any, Future]] = []
+
+    def finished(self, client: Any, run: Any, outcome: Future) -> None:
+        """Dask's done-callback (on its callback thread): queue the run for the next fetch."""
+        with self._lock:
+            self._waiting.append((run, outcome))
+            first = len(self._waiting) == 1
+        if first:
+            client.loop.add_callback(self._fetch_all, client)
+
+    async def _fetch_all(self, client: Any) -> None:
+        with self._lock:
+            waiting, self._waiting = self._waiting, []
+        done = [(run, outcome) for run, outcome in waiting if run.status == "finished"]
+        for run, outcome in waiting:
+            if run.status != "finished":
+                outcome.set_result(run)
+        if not done:
+            return
+        try:
+            results = await client.gather([run for run, _ in done], asynchronous=True)
+        except Exception:  # one was lost with its worker meanwhile: fetch each on its own
+            for run, outcome in done:
+                await _fetch(run, outcome)
+            return
+        for (_, outcome), result in zip(done, results):
+            outcome.set_result(result)
 
 
 async def _fetch(run: Any, outcome: Future) -> None:

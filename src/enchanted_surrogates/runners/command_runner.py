@@ -487,13 +487,11 @@ class CommandRunner(Runner):
         with Capture(run_dir) as capture:
             try:
                 process = subprocess.Popen(
-                    args,
-                    shell=self.shell,
                     cwd=run_dir,
                     env=env,
                     stdin=subprocess.DEVNULL,
                     **capture.targets,
-                    **program_groups.popen_options(),
+                    **program_groups.spawn_options(args, self.shell, run_dir, env),
                 )
             except OSError as exc:
                 program = args if isinstance(args, str) else args[0]

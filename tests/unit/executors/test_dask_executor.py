@@ -98,3 +98,35 @@ def test_an_existing_scheduler_is_used_and_left_running(tmp_path):
         assert all(r.status is Status.SUCCESS for r in results.values())
         with Client(cluster) as client:
             assert len(client.nthreads()) == 2
+
+
+def test_runs_of_one_runner_share_one_dask_task_group(tmp_path):
+    """A task group per run made the scheduler's per-submission bookkeeping walk every
+    run ever submitted (quadratic in the campaign's size with distributed 2026.8)."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster:
+        executor = DaskExecutor(scheduler_address=cluster.scheduler_address)
+        try:
+            stream = CompletionStream()
+            for i in range(5):
+                task = make_task(es_test_plugins.SleepRunner, {"sleep": 3.0}, tmp_path / f"r{i}")
+                stream.submit(executor, task)
+            with Client(cluster) as client:
+                groups = client.run_on_scheduler(_task_groups_once_scheduled, 5)
+            executor.cancel_all()
+        finally:
+            executor.close()
+    assert groups == ["SleepRunner"]
+
+
+async def _task_groups_once_scheduled(count, dask_scheduler=None):
+    """The scheduler's task groups, once all `count` submissions reached it (they travel
+    on the client's batched stream)."""
+    import asyncio
+
+    for _ in range(300):
+        if len(dask_scheduler.tasks) >= count:
+            break
+        await asyncio.sleep(0.1)
+    return sorted(dask_scheduler.task_groups)
