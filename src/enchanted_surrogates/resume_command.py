@@ -20,11 +20,12 @@ def resume_command(config: str, base_run_dir: str | None, secrets: str | None) -
 
 
 def retry_hint(how: str, failures: int) -> str:
-    """A second line offering `--retry-failed`, when failures were recorded."""
+    """The end of the stop line offering `--retry-failed`, when failures were recorded: on
+    the same line, so the cause, the resume command and the retry stay one message."""
     if not failures:
         return ""
     if how.startswith("enchanted "):
         again = f"{how} --retry-failed"
     else:  # the Python form: run(config, run_mode='resume')
         again = how.replace("run_mode='resume'", "run_mode='resume', retry_failed=True")
-    return f"\nTo run its {failures} failed run(s) again as well: {again}"
+    return f"; to run its {failures} failed run(s) again as well: {again}"
