@@ -35,7 +35,7 @@ from distributed import Client, LocalCluster
 import enchanted_surrogates
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
-from enchanted_surrogates.task import make_task
+from enchanted_surrogates.runs.task import make_task
 
 
 def bare_dask(client: Client, tasks: int) -> float:

@@ -24,7 +24,7 @@ import yaml
 
 PROBE = """
 import json, resource, sys
-from enchanted_surrogates.cli import main
+from enchanted_surrogates.cli.main import main
 code = main(["run", sys.argv[1], "-q"])
 peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"code": code, "peak_mib": peak_kib / 1024}))

@@ -17,19 +17,19 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "run": "enchanted_surrogates.api",
     "Campaign": "enchanted_surrogates.supervisor.campaign",
-    "CampaignRefused": "enchanted_surrogates.supervisor.campaign",
-    "CampaignInterrupted": "enchanted_surrogates.supervisor.campaign",
+    "CampaignRefused": "enchanted_surrogates.supervisor.refusal",
+    "CampaignInterrupted": "enchanted_surrogates.supervisor.refusal",
     "ConfigError": "enchanted_surrogates.config.errors",
     "load_spec": "enchanted_surrogates.config.spec",
     "Executor": "enchanted_surrogates.executors.base",
     "Runner": "enchanted_surrogates.runners.base_runner",
     "Sampler": "enchanted_surrogates.samplers.base",
-    "Status": "enchanted_surrogates.status",
-    "AbortCampaign": "enchanted_surrogates.run_errors",
+    "Status": "enchanted_surrogates.runs.status",
+    "AbortCampaign": "enchanted_surrogates.runs.errors",
     "CampaignAborted": "enchanted_surrogates.supervisor.policies",
-    "secret": "enchanted_surrogates.secrets",
+    "secret": "enchanted_surrogates.runs.secrets",
     "load_dataset": "enchanted_surrogates.storage.load",
-    "load_plugins": "enchanted_surrogates.plugins",
+    "load_plugins": "enchanted_surrogates.config.plugins",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

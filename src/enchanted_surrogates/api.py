@@ -10,7 +10,7 @@ import pandas as pd
 
 from enchanted_surrogates.config import load_spec
 from enchanted_surrogates.config.relative_paths import config_dir_entered
-from enchanted_surrogates.secrets import load_secrets
+from enchanted_surrogates.runs.secrets import load_secrets
 from enchanted_surrogates.supervisor import Campaign
 from enchanted_surrogates.supervisor.retry import retry_statuses
 

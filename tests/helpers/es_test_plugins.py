@@ -181,7 +181,7 @@ class FlakyRunner(Runner):
     the run dir, since a retry starts from an emptied run dir)."""
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
-        from enchanted_surrogates.run_errors import RunCrashed
+        from enchanted_surrogates.runs.errors import RunCrashed
 
         marker = os.path.normpath(run_dir) + ".tried"
         with open(os.path.join(run_dir, "attempts.log"), "a") as log:
@@ -199,7 +199,7 @@ class AbortingRunner(Runner):
         self.above = above
 
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
-        from enchanted_surrogates.run_errors import AbortCampaign
+        from enchanted_surrogates.runs.errors import AbortCampaign
 
         if params["x"] > self.above:
             raise AbortCampaign("the licence server is gone")
@@ -212,7 +212,7 @@ class LeakyRunner(Runner):
     def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
         import logging
 
-        from enchanted_surrogates.secrets import secret
+        from enchanted_surrogates.runs.secrets import secret
 
         token = secret("licence", "token")
         logging.getLogger("enchanted_surrogates.user").warning("using %s", token)

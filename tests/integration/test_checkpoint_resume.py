@@ -14,8 +14,8 @@ import pytest
 from campaign_configs import basic_config, write_config
 
 import enchanted_surrogates
-from enchanted_surrogates import journal_checkpoint
-from enchanted_surrogates.journal_checkpoint import checkpoint_path
+from enchanted_surrogates.journal import checkpoint as journal_checkpoint
+from enchanted_surrogates.journal.checkpoint import checkpoint_path
 from enchanted_surrogates.supervisor import checkpoint
 
 pytestmark = pytest.mark.integration
@@ -25,11 +25,11 @@ SUM = {"type": "SumRunner", "params_to_sum": ["x", "y"]}
 # `enchanted` with checkpoints and dataset stamps at any journal size
 CLI = (
     "import sys\n"
-    "from enchanted_surrogates import journal_checkpoint\n"
+    "from enchanted_surrogates.journal import checkpoint as journal_checkpoint\n"
     "from enchanted_surrogates.supervisor import checkpoint\n"
     "journal_checkpoint.SAVE_AFTER_BYTES = 0\n"
     "checkpoint.STAMP_AFTER_BYTES = 0\n"
-    "from enchanted_surrogates.cli import main\n"
+    "from enchanted_surrogates.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 

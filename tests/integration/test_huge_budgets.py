@@ -28,7 +28,7 @@ DESIGNS = {
 # `enchanted validate` in a child that reports its own peak memory (ru_maxrss, in KiB).
 MEASURED = (
     "import resource, sys\n"
-    "from enchanted_surrogates.cli import main\n"
+    "from enchanted_surrogates.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
     "print(f'maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n"
     "sys.exit(code)\n"

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from enchanted_surrogates.init_project import TEMPLATES
+from enchanted_surrogates.cli.init_project import TEMPLATES
 
 pytestmark = pytest.mark.integration
 

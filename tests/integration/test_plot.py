@@ -61,7 +61,7 @@ def _figures(monkeypatch, base):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from enchanted_surrogates.plots import plot_campaign
+    from enchanted_surrogates.cli.plots import plot_campaign
 
     plt.close("all")
     monkeypatch.setattr(plt, "close", lambda *args: None)

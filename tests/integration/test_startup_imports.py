@@ -17,7 +17,7 @@ PROBE = (
     f"HEAVY = {HEAVY!r}\n"
     + """
 import contextlib, io, json, sys
-from enchanted_surrogates.cli import main
+from enchanted_surrogates.cli.main import main
 with contextlib.redirect_stdout(io.StringIO()):
     try:
         code = main(sys.argv[1:])

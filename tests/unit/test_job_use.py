@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enchanted_surrogates.job_use import JobUse
+from enchanted_surrogates.executors.job_use import JobUse
 
 
 def test_without_sacct_the_runs_cpu_is_set_against_what_the_jobs_held():

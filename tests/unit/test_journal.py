@@ -107,7 +107,7 @@ def _finished_campaign(path) -> None:
 
 
 def test_final_rows_stream_from_the_journal_once_each(tmp_path):
-    from enchanted_surrogates.replay import iter_final_rows
+    from enchanted_surrogates.journal.replay import iter_final_rows
 
     path = tmp_path / "journal.jsonl"
     _finished_campaign(path)
@@ -116,7 +116,7 @@ def test_final_rows_stream_from_the_journal_once_each(tmp_path):
 
 
 def test_replay_without_rows_keeps_only_what_resuming_needs(tmp_path):
-    from enchanted_surrogates.replay import replay
+    from enchanted_surrogates.journal.replay import replay
 
     path = tmp_path / "journal.jsonl"
     _finished_campaign(path)

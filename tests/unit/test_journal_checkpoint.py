@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from enchanted_surrogates import journal_checkpoint
-from enchanted_surrogates.campaign_status import campaign_status
+from enchanted_surrogates.cli.campaign_status import campaign_status
 from enchanted_surrogates.journal import Journal
-from enchanted_surrogates.journal_checkpoint import checkpoint_path
-from enchanted_surrogates.replay import REPLAY_KEY, replay
+from enchanted_surrogates.journal import checkpoint as journal_checkpoint
+from enchanted_surrogates.journal.checkpoint import checkpoint_path
+from enchanted_surrogates.journal.replay import REPLAY_KEY, replay
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from enchanted_surrogates.journal import Journal, read_journal
-from enchanted_surrogates.journal_codec import loads
+from enchanted_surrogates.journal.codec import loads
 
 RECORDS = [
     {"event": "finished", "output": 1.5, "name": "ünïcode ✓", "ok": True, "none": None},
@@ -55,7 +55,7 @@ def test_without_orjson_the_standard_library_decodes() -> None:
     probe = (
         "import sys; sys.modules['orjson'] = None\n"
         "import json\n"
-        "from enchanted_surrogates import journal_codec\n"
+        "from enchanted_surrogates.journal import codec as journal_codec\n"
         "assert journal_codec.orjson is None and journal_codec.loads is json.loads\n"
         "print(journal_codec.loads('{\"x\": NaN}'))\n"
     )

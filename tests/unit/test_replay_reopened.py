@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enchanted_surrogates.journal import Journal
-from enchanted_surrogates.replay import iter_final_rows, replay
+from enchanted_surrogates.journal.replay import iter_final_rows, replay
 
 RUN = {"level": 0, "stage": 0, "parent": 0}
 

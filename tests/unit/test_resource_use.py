@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enchanted_surrogates.resource_use import ResourceUse
+from enchanted_surrogates.runs.resource_use import ResourceUse
 
 
 def test_rows_sum_to_core_hours_efficiency_and_memory():

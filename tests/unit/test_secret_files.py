@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from enchanted_surrogates import secret_files, secrets
+from enchanted_surrogates.runs import secret_files, secrets
 
 TOKEN = "tok-123456"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from enchanted_surrogates.secret_streams import StreamRedactor
+from enchanted_surrogates.runs.secret_streams import StreamRedactor
 
 SECRETS = ["s3cr3t-T0KEN", "ab", "hunter2"]
 TEXT = b"x s3cr3t-T0KEN y ab s3cr3t-s3cr3t-T0KEN hunter hunter2 a\n" * 3

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from enchanted_surrogates.cli.plots import BOOKKEEPING_PREFIXES
 from enchanted_surrogates.config.registry import resolve
 from enchanted_surrogates.journal import JOURNAL_FILE
-from enchanted_surrogates.plots import BOOKKEEPING_PREFIXES
-from enchanted_surrogates.replay import replay
+from enchanted_surrogates.journal.replay import replay
 from enchanted_surrogates.storage.rebuild import recorded_config
 
 

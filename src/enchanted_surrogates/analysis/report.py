@@ -45,7 +45,7 @@ def write_report(report: dict[str, Any], out: Path, plots: bool = True) -> list[
     table.to_csv(written[1], index=False)
     if plots:
         try:
-            from enchanted_surrogates.plots import _pyplot
+            from enchanted_surrogates.cli.plots import _pyplot
 
             plt = _pyplot()
         except ImportError:

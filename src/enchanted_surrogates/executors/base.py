@@ -14,8 +14,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 
 
 class ExecutorUnusable(RuntimeError):

@@ -36,9 +36,9 @@ from enchanted_surrogates.executors.batch_script import (
     render_single,
 )
 from enchanted_surrogates.executors.scheduler import JobState, Scheduler, SchedulerError
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 from enchanted_surrogates.supervisor.policies import CampaignAborted
-from enchanted_surrogates.task import RunResult, Task
 
 log = logging.getLogger("enchanted_surrogates.executors.batch")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from enchanted_surrogates.executors.base import Executor
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.task import RunResult, Task
 
 
 class Interrupted(Exception):

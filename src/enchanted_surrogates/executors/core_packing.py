@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from enchanted_surrogates.runners.launchers import declared_cores
-from enchanted_surrogates.task import Task
+from enchanted_surrogates.runs.task import Task
 
 
 class CorePacker:

@@ -45,8 +45,8 @@ from enchanted_surrogates.executors.dask_task import (
     interrupted_starts,
     run_on_worker,
 )
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from enchanted_surrogates.executors.dask_config import DaskExecutorConfig
 from enchanted_surrogates.runners.launchers import declared_cores
-from enchanted_surrogates.task import Task
+from enchanted_surrogates.runs.task import Task
 
 CORES = "cores"
 

@@ -25,8 +25,8 @@ import traceback
 from typing import Any
 
 from enchanted_surrogates.executors.worker import run_task
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 
 ATTEMPTS = ".enchanted_attempts"
 

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 
 
 class RunDriver:

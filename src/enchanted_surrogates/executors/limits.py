@@ -19,14 +19,14 @@ from typing import Any
 
 from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.executors.run_usage import TreeMonitor, Usage, combine, rusage_usage
-from enchanted_surrogates.run_errors import (
+from enchanted_surrogates.runs.errors import (
     AbortCampaign,
     RunCrashed,
     RunError,
     RunMemout,
     RunTimeout,
 )
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.status import Status
 
 _running_child = 0  # pid (= process group) of the limited run in progress, if any
 

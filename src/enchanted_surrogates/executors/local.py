@@ -15,8 +15,8 @@ from enchanted_surrogates.executors.chunking import ChunkPolicy
 from enchanted_surrogates.executors.core_packing import CorePacker
 from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
 from enchanted_surrogates.executors.script_main import script_safe_context
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunResult, Task
 
 
 class LocalExecutorConfig(BaseModel):

@@ -17,7 +17,7 @@ from typing import Any
 from enchanted_surrogates.executors import program_groups
 from enchanted_surrogates.executors.limits import kill_running_child
 from enchanted_surrogates.executors.worker import run_task
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.task import RunResult, Task
 
 _slots: Any = None
 _my_slot: int = -1

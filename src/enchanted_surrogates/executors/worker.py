@@ -13,16 +13,16 @@ import time
 import traceback
 from typing import Any
 
-from enchanted_surrogates import secret_files, secrets
-from enchanted_surrogates.disk_full import run_hit_full_disk
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
-from enchanted_surrogates.run_errors import AbortCampaign, RunError
 from enchanted_surrogates.runners.checks import failed_check
-from enchanted_surrogates.secret_streams import redact_streams
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs import secret_files, secrets
+from enchanted_surrogates.runs.errors import AbortCampaign, RunError
+from enchanted_surrogates.runs.secret_streams import redact_streams
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunnerSpec, RunResult, Task
+from enchanted_surrogates.storage.disk_full import run_hit_full_disk
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE, finish_run_dir, work_dir
-from enchanted_surrogates.task import RunnerSpec, RunResult, Task
 
 _RUNNERS: dict[str, Any] = {}
 

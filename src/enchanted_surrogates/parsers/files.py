@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enchanted_surrogates.parsers.run_dir_path import RunDirPath
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 STDOUT_FILE = "stdout.txt"
 STDERR_FILE = "stderr.txt"

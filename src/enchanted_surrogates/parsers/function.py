@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from enchanted_surrogates.config.registry import import_path
 from enchanted_surrogates.parsers.base import Parser
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 
 def import_callable(target: str) -> Callable:

@@ -15,7 +15,7 @@ from pydantic import ConfigDict
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import SourceConfig, read_text
 from enchanted_surrogates.parsers.values import to_number
-from enchanted_surrogates.run_errors import RunCrashed, RunError, RunMemout, RunTimeout
+from enchanted_surrogates.runs.errors import RunCrashed, RunError, RunMemout, RunTimeout
 
 _PAIR = re.compile(r"([A-Za-z_][\w.\-]*)\s*=\s*(.*)")
 

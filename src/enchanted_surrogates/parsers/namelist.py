@@ -12,7 +12,7 @@ from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import output_path
 from enchanted_surrogates.parsers.run_dir_path import RunDirPath
 from enchanted_surrogates.parsers.values import is_scalar, select
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 
 class NamelistParser(Parser):

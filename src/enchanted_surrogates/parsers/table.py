@@ -17,7 +17,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from enchanted_surrogates.parsers.base import Parser
 from enchanted_surrogates.parsers.files import SourceConfig, read_text
 from enchanted_surrogates.parsers.values import to_number
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 STATISTICS = ("last", "mean", "std", "min", "max")
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from enchanted_surrogates.config.relative_paths import where_relative_paths_start
 from enchanted_surrogates.parsers.base import Parser
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 JINJA_SUFFIXES = (".j2", ".jinja")
 

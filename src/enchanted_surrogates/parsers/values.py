@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 # Decimal numbers, with a Fortran `d` exponent too (1.5d-3), and nan/inf.
 _INT = re.compile(r"[+-]?\d+")

@@ -28,7 +28,6 @@ from pydantic import (
     model_validator,
 )
 
-from enchanted_surrogates import secrets
 from enchanted_surrogates.config.errors import did_you_mean, dotted
 from enchanted_surrogates.config.options import check_options
 from enchanted_surrogates.config.registry import ResolveError, known_names, resolve
@@ -47,7 +46,6 @@ from enchanted_surrogates.parsers.optional import OptionalKeys, OptionalReader
 from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.table import TableParser
 from enchanted_surrogates.parsers.template import TemplateParser
-from enchanted_surrogates.run_errors import AbortCampaign, RunCrashed, RunError, RunMemout
 from enchanted_surrogates.runners.base_runner import Runner
 from enchanted_surrogates.runners.error_readers import (
     ErrorReader,
@@ -59,7 +57,9 @@ from enchanted_surrogates.runners.launchers import Launcher
 from enchanted_surrogates.runners.placed_files import declared_path, place
 from enchanted_surrogates.runners.program_check import missing_program
 from enchanted_surrogates.runners.shell_placeholders import quoted_placeholders
-from enchanted_surrogates.secret_streams import Capture
+from enchanted_surrogates.runs import secrets
+from enchanted_surrogates.runs.errors import AbortCampaign, RunCrashed, RunError, RunMemout
+from enchanted_surrogates.runs.secret_streams import Capture
 
 # What a program that ran out of memory typically says on stderr (Python, C++, C/Fortran).
 MEMORY_ERROR = re.compile(

@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
 from enchanted_surrogates.parsers.function import CallablePath, import_callable
-from enchanted_surrogates.run_errors import RunError
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runs.errors import RunError
 
 SHAPES = "a number, a dict, or a tuple (dict or number, dict of extra columns)"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from enchanted_surrogates.config.errors import did_you_mean
 from enchanted_surrogates.journal import JOURNAL_FILE
-from enchanted_surrogates.replay import iter_final_rows
+from enchanted_surrogates.journal.replay import iter_final_rows
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, open_dataset
 from enchanted_surrogates.storage.rebuild import (

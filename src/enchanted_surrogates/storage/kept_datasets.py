@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import JournalPosition, read_journal
-from enchanted_surrogates.journal_checkpoint import section
+from enchanted_surrogates.journal.checkpoint import section
 from enchanted_surrogates.storage.datasets import Datasets
 
 log = logging.getLogger("enchanted_surrogates.storage")

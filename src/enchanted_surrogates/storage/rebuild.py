@@ -20,7 +20,7 @@ from enchanted_surrogates import __version__
 from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.legacy import upgrade_legacy_layout
 from enchanted_surrogates.journal import JOURNAL_FILE, read_journal
-from enchanted_surrogates.replay import iter_final_rows, replay
+from enchanted_surrogates.journal.replay import iter_final_rows, replay
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.csv_dataset import CsvDataset

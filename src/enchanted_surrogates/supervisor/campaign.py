@@ -15,26 +15,28 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from enchanted_surrogates import __version__, secrets
+from enchanted_surrogates import __version__
 from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
 from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
-from enchanted_surrogates.disk_full import disk_full_error
 from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
-from enchanted_surrogates.logging_setup import setup_logging, teardown_logging
-from enchanted_surrogates.progress import PROGRESS_FILE, Progress
-from enchanted_surrogates.progress_heartbeat import Heartbeat
-from enchanted_surrogates.replay import CampaignHistory, LevelHistory, iter_final_rows, replay
-from enchanted_surrogates.resume_command import retry_hint
+from enchanted_surrogates.journal.replay import (
+    CampaignHistory,
+    LevelHistory,
+    iter_final_rows,
+    replay,
+)
+from enchanted_surrogates.runs import secrets
+from enchanted_surrogates.runs.secrets_needed import missing_secrets
 from enchanted_surrogates.samplers.base import Sampler
-from enchanted_surrogates.secrets_needed import missing_secrets
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.dataset_path import dataset_path
 from enchanted_surrogates.storage.datasets import FORMAT_FILES, Datasets, formats, open_datasets
+from enchanted_surrogates.storage.disk_full import disk_full_error
 from enchanted_surrogates.storage.kept_datasets import KeptDatasets, still_complete
 from enchanted_surrogates.storage.rebuild import (
     campaign_metadata,
@@ -51,8 +53,12 @@ from enchanted_surrogates.supervisor.checkpoint import refresh_checkpoint
 from enchanted_surrogates.supervisor.drift import config_drift
 from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
 from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
+from enchanted_surrogates.supervisor.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
+from enchanted_surrogates.supervisor.progress import PROGRESS_FILE, Progress
+from enchanted_surrogates.supervisor.progress_heartbeat import Heartbeat
 from enchanted_surrogates.supervisor.recorder import Recorder
+from enchanted_surrogates.supervisor.resume_command import retry_hint
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from enchanted_surrogates import journal_checkpoint
-from enchanted_surrogates.campaign_status import STATUS_KEY, StatusReducer
-from enchanted_surrogates.journal_checkpoint import behind, catch_up, save
-from enchanted_surrogates.replay import REPLAY_KEY, REPLAY_ROWS_KEY, replayer
+from enchanted_surrogates.cli.campaign_status import STATUS_KEY, StatusReducer
+from enchanted_surrogates.journal import checkpoint as journal_checkpoint
+from enchanted_surrogates.journal.checkpoint import behind, catch_up, save
+from enchanted_surrogates.journal.replay import REPLAY_KEY, REPLAY_ROWS_KEY, replayer
 from enchanted_surrogates.storage.kept_datasets import STAMP_KEY, stamp
 
 log = logging.getLogger("enchanted_surrogates.supervisor")

@@ -24,17 +24,17 @@ from typing import Any
 
 from enchanted_surrogates.config.models import SupervisorConfig
 from enchanted_surrogates.config.spec import LevelSpec
-from enchanted_surrogates.disk_full import DiskFull
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
-from enchanted_surrogates.replay import LevelHistory
+from enchanted_surrogates.journal.replay import LevelHistory
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunnerSpec, RunResult, Task, runner_key
 from enchanted_surrogates.samplers.base import is_legacy
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.storage.disk_full import DiskFull
 from enchanted_surrogates.storage.run_files import FilePolicy
 from enchanted_surrogates.supervisor.inheritance import Inheritance, next_stage_params
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.recorder import Recorder
-from enchanted_surrogates.task import RunnerSpec, RunResult, Task, runner_key
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 

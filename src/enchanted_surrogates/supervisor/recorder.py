@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from enchanted_surrogates.job_use import JobUse
+from enchanted_surrogates.executors.job_use import JobUse
 from enchanted_surrogates.journal import Journal
-from enchanted_surrogates.progress import Progress
-from enchanted_surrogates.task import RunResult, Task
+from enchanted_surrogates.runs.task import RunResult, Task
+from enchanted_surrogates.supervisor.progress import Progress
 
 if TYPE_CHECKING:
     # The dataset writers import pandas; `enchanted validate` reaches this module through

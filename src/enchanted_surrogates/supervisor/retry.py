@@ -19,8 +19,8 @@ from typing import Any
 
 from enchanted_surrogates.config.spec import CampaignSpec
 from enchanted_surrogates.journal import Journal, read_journal
-from enchanted_surrogates.replay import FINAL, REOPENED, CampaignHistory
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.journal.replay import FINAL, REOPENED, CampaignHistory
+from enchanted_surrogates.runs.status import Status
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from enchanted_surrogates.logging_setup import LOGGER
+from enchanted_surrogates.supervisor.logging_setup import LOGGER
 
 
 def get_logger(name: str) -> logging.Logger:

@@ -11,8 +11,8 @@ import pytest
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
 from enchanted_surrogates.executors.driver import RunDriver
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import make_task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import make_task
 
 pytestmark = pytest.mark.slow
 

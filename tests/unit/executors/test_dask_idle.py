@@ -9,7 +9,7 @@ import pytest
 
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
-from enchanted_surrogates.task import make_task
+from enchanted_surrogates.runs.task import make_task
 
 pytestmark = pytest.mark.slow
 

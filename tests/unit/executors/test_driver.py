@@ -8,7 +8,7 @@ import es_test_plugins
 
 from enchanted_surrogates.executors.driver import RunDriver
 from enchanted_surrogates.executors.local import LocalExecutor
-from enchanted_surrogates.task import make_task
+from enchanted_surrogates.runs.task import make_task
 
 
 def test_submit_poll_capacity_cancel_and_collect_from_a_plain_loop(tmp_path):

@@ -11,8 +11,8 @@ from processes import alive
 from enchanted_surrogates.executors.base import ExecutorUnusable
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.local import LocalExecutor
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import RunnerSpec, Task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import RunnerSpec, Task
 
 
 def _tasks(tmp_path, cls, xs, **kwargs):

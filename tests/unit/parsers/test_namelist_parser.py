@@ -7,7 +7,7 @@ import pytest
 
 from enchanted_surrogates.parsers import Parser
 from enchanted_surrogates.parsers.namelist import NamelistParser
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 
 def test_round_trip_keeps_values_and_types(tmp_path):

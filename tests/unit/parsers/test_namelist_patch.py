@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from enchanted_surrogates.parsers.namelist_patch import NamelistPatchParser
-from enchanted_surrogates.run_errors import RunError
 from enchanted_surrogates.runners.command_runner import CommandRunner
+from enchanted_surrogates.runs.errors import RunError
 
 REFERENCE = """\
 ! a GENE-like reference input, tested by hand

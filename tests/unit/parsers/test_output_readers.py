@@ -13,7 +13,7 @@ from enchanted_surrogates.parsers.key_value import KeyValueParser
 from enchanted_surrogates.parsers.mapping_file import JsonParser, YamlParser
 from enchanted_surrogates.parsers.regex import RegexParser
 from enchanted_surrogates.parsers.values import to_number
-from enchanted_surrogates.run_errors import RunCrashed, RunError
+from enchanted_surrogates.runs.errors import RunCrashed, RunError
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from enchanted_surrogates.parsers.table import TableParser
-from enchanted_surrogates.run_errors import RunError
 from enchanted_surrogates.runners.command_runner import CommandRunner
+from enchanted_surrogates.runs.errors import RunError
 
 THERMO_LOG = """\
 LAMMPS (2 Aug 2023)

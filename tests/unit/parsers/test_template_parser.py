@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from enchanted_surrogates.parsers.template import TemplateParser
-from enchanted_surrogates.run_errors import RunError
+from enchanted_surrogates.runs.errors import RunError
 
 
 @pytest.fixture

@@ -12,18 +12,18 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from enchanted_surrogates import secrets
 from enchanted_surrogates.executors.worker import check_outputs
-from enchanted_surrogates.run_errors import (
+from enchanted_surrogates.runners.command_runner import CommandRunner
+from enchanted_surrogates.runs import secrets
+from enchanted_surrogates.runs.errors import (
     AbortCampaign,
     RunCrashed,
     RunError,
     RunMemout,
     RunTimeout,
 )
-from enchanted_surrogates.runners.command_runner import CommandRunner
-from enchanted_surrogates.secret_streams import redact_file
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.secret_streams import redact_file
+from enchanted_surrogates.runs.status import Status
 
 REPO = Path(__file__).resolve().parents[3]
 PY = sys.executable

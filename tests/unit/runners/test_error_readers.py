@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from enchanted_surrogates.run_errors import RunError
 from enchanted_surrogates.runners.command_runner import CommandRunner
+from enchanted_surrogates.runs.errors import RunError
 
 PY = sys.executable
 

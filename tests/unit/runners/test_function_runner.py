@@ -11,9 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from enchanted_surrogates.executors.worker import check_outputs
-from enchanted_surrogates.run_errors import RunError
 from enchanted_surrogates.runners.function_runner import FunctionRunner
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.errors import RunError
+from enchanted_surrogates.runs.status import Status
 
 NOT_A_FUNCTION = 42
 

@@ -13,8 +13,8 @@ from es_original_style import FileReadingParser, KwargsRunner, ReusableKwargsRun
 
 from enchanted_surrogates.config import load_spec
 from enchanted_surrogates.executors.worker import get_runner, run_task
-from enchanted_surrogates.status import Status
-from enchanted_surrogates.task import make_task
+from enchanted_surrogates.runs.status import Status
+from enchanted_surrogates.runs.task import make_task
 from enchanted_surrogates.utils.is_package_available import is_package_available
 from enchanted_surrogates.utils.logger import get_logger
 

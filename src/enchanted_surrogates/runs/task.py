@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from enchanted_surrogates.runners.checks import Checks
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.status import Status
 from enchanted_surrogates.storage.run_files import FilePolicy
 
 

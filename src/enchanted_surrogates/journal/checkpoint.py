@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from enchanted_surrogates import __version__
 from enchanted_surrogates.journal import JournalPosition, read_journal
-from enchanted_surrogates.journal_codec import orjson
+from enchanted_surrogates.journal.codec import orjson
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import JournalPosition, read_journal
-from enchanted_surrogates.journal_checkpoint import catch_up
+from enchanted_surrogates.journal.checkpoint import catch_up
 
 FINAL = '"final":true'  # the fast filters for the lines a streamed read needs
 REOPENED = '"event":"reopened"'

@@ -5,7 +5,7 @@ The worker turns them into the run's status: any other exception is FAILED.
 
 from __future__ import annotations
 
-from enchanted_surrogates.status import Status
+from enchanted_surrogates.runs.status import Status
 
 
 class RunError(Exception):

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from enchanted_surrogates.secrets import RedactFilter
+from enchanted_surrogates.runs.secrets import RedactFilter
 
 LOGGER = "enchanted_surrogates"
 FAILURES_LOG = "failures.log"

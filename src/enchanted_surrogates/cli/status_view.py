@@ -8,7 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from enchanted_surrogates.campaign_status import CampaignStatus
+from enchanted_surrogates.cli.campaign_status import CampaignStatus
 
 
 def _duration(seconds: float | None) -> str:

@@ -8,11 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
-from enchanted_surrogates import analyse_command as analysis_command
-from enchanted_surrogates.base_run_dir_check import unwritable_reason
+from enchanted_surrogates.cli import analyse as analysis_command
+from enchanted_surrogates.cli.init_project import TEMPLATES as TEMPLATE_NAMES
 from enchanted_surrogates.config import CampaignSpec, ConfigError, load_spec
 from enchanted_surrogates.config.relative_paths import enter_config_dir
-from enchanted_surrogates.init_project import TEMPLATES as TEMPLATE_NAMES
+from enchanted_surrogates.storage.base_run_dir_check import unwritable_reason
 
 EXIT_OK, EXIT_USAGE, EXIT_ABORTED, EXIT_ALL_FAILED = 0, 2, 3, 4
 EXIT_DISK_FULL = 5  # the disk (or quota) filled up during the campaign
@@ -168,7 +168,7 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def _validate(spec: CampaignSpec) -> int:
-    from enchanted_surrogates.supervisor.level import resolve_mode
+    from enchanted_surrogates.supervisor.level_setup import resolve_mode
 
     for warning in spec.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -195,8 +195,8 @@ def _validate(spec: CampaignSpec) -> int:
 
 
 def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
-    from enchanted_surrogates.disk_full import disk_full_error
-    from enchanted_surrogates.secrets import SecretsError, load_secrets
+    from enchanted_surrogates.runs.secrets import SecretsError, load_secrets
+    from enchanted_surrogates.storage.disk_full import disk_full_error
     from enchanted_surrogates.supervisor import Campaign, CampaignInterrupted, CampaignRefused
     from enchanted_surrogates.supervisor.policies import CampaignAborted
 
@@ -215,7 +215,7 @@ def _run(spec: CampaignSpec, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import logging
 
-    from enchanted_surrogates.resume_command import resume_command, retry_hint
+    from enchanted_surrogates.supervisor.resume_command import resume_command, retry_hint
 
     how = resume_command(args.config, args.base_run_dir, args.secrets)
 
@@ -304,7 +304,7 @@ def _rebuild(base_run_dir: str) -> int:
 def _init(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from enchanted_surrogates.init_project import InitRefused, init_project
+    from enchanted_surrogates.cli.init_project import InitRefused, init_project
 
     try:
         written = init_project(args.template, Path.cwd(), args.output, args.force)
@@ -319,8 +319,8 @@ def _init(args: argparse.Namespace) -> int:
 def _plot(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from enchanted_surrogates.cli.plots import plot_campaign
     from enchanted_surrogates.journal import JOURNAL_FILE
-    from enchanted_surrogates.plots import plot_campaign
 
     if not (Path(args.base_run_dir) / JOURNAL_FILE).exists():
         print(f"error: {args.base_run_dir}: no {JOURNAL_FILE} here", file=sys.stderr)
@@ -358,9 +358,9 @@ def _status(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.live import Live
 
-    from enchanted_surrogates.campaign_status import campaign_status
+    from enchanted_surrogates.cli.campaign_status import campaign_status
+    from enchanted_surrogates.cli.status_view import render
     from enchanted_surrogates.journal import JOURNAL_FILE
-    from enchanted_surrogates.status_view import render
 
     base = Path(args.base_run_dir)
     if not (base / JOURNAL_FILE).exists():

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from enchanted_surrogates.config.spec import CampaignSpec
-from enchanted_surrogates.secrets import Secrets
+from enchanted_surrogates.runs.secrets import Secrets
 
 
 def missing_secrets(spec: CampaignSpec, provided: Secrets) -> str | None:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.resource_use import ResourceUse
+from enchanted_surrogates.runs.resource_use import ResourceUse
 
 log = logging.getLogger("enchanted_surrogates.progress")
 

@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.journal_codec import loads
+from enchanted_surrogates.journal.codec import loads
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from enchanted_surrogates.progress import Progress
+from enchanted_surrogates.supervisor.progress import Progress
 
 log = logging.getLogger("enchanted_surrogates.progress")
 

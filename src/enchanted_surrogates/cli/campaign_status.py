@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.job_use import JobUse
+from enchanted_surrogates.executors.job_use import JobUse
 from enchanted_surrogates.journal import JOURNAL_FILE
-from enchanted_surrogates.journal_checkpoint import catch_up
-from enchanted_surrogates.resource_use import ResourceUse
+from enchanted_surrogates.journal.checkpoint import catch_up
+from enchanted_surrogates.runs.resource_use import ResourceUse
 from enchanted_surrogates.supervisor.lock import driver_pid
 
 STOPPED = {

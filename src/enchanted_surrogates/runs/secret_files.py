@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 
-from enchanted_surrogates import secrets
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
+from enchanted_surrogates.runs import secrets
 from enchanted_surrogates.storage.run_files import DATAPOINT_FILE
 
 MAX_FILES = 200

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates import journal_lines
+from enchanted_surrogates.journal import lines as journal_lines
 
 JOURNAL_FILE = "journal.jsonl"
 

@@ -17,8 +17,8 @@ import subprocess
 import threading
 from typing import IO, Any
 
-from enchanted_surrogates import secrets
 from enchanted_surrogates.parsers.files import STDERR_FILE, STDOUT_FILE
+from enchanted_surrogates.runs import secrets
 
 CHUNK = 65536
 # After the program's group was killed, how long to wait for the pipes to drain; only a
