@@ -364,16 +364,16 @@ def test_resume_of_a_campaign_killed_before_its_first_event_starts_fresh(tmp_pat
 
 def test_fresh_start_creates_the_journal_before_anything_else(tmp_path):
     from enchanted_surrogates.config import load_spec
-    from enchanted_surrogates.supervisor.campaign import Campaign
+    from enchanted_surrogates.supervisor.base_dir_keeper import BaseDirKeeper
 
     base = tmp_path / "camp"
-    campaign = Campaign(load_spec(single(base, seed=1)), console=False)
-    campaign._take_base_dir()
+    keeper = BaseDirKeeper(load_spec(single(base, seed=1)), "fresh", force=False)
+    keeper.take()
     try:
         assert (base / "journal.jsonl").exists()
         assert {p.name for p in base.iterdir()} >= {"journal.jsonl", "data", "logs", "config"}
     finally:
-        campaign._lock.release()
+        keeper.release()
 
 
 def test_a_second_sigint_exits_at_once_and_the_journal_stays_readable(tmp_path, cli_env):

@@ -3,35 +3,28 @@ dataset behind, and stop cleanly on SIGINT/SIGTERM."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import logging
 import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from enchanted_surrogates import __version__
-from enchanted_surrogates.config import yaml12
-from enchanted_surrogates.config.errors import ConfigError
-from enchanted_surrogates.config.options import accepts_key
-from enchanted_surrogates.config.spec import CampaignSpec, EntrySpec, load_spec
-from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
+from enchanted_surrogates.config.spec import CampaignSpec
+from enchanted_surrogates.executors.base import ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
 from enchanted_surrogates.journal.replay import (
     CampaignHistory,
     LevelHistory,
     iter_final_rows,
-    replay,
 )
 from enchanted_surrogates.runs import secrets
 from enchanted_surrogates.runs.secrets_needed import missing_secrets
-from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.storage.column_kinds import ColumnKinds, bookkeeping_seeds
 from enchanted_surrogates.storage.columns import ColumnOrder
 from enchanted_surrogates.storage.dataset_path import dataset_path
@@ -49,33 +42,27 @@ from enchanted_surrogates.storage.run_files import (
     resolved_on_worker,
 )
 from enchanted_surrogates.supervisor import retry
+from enchanted_surrogates.supervisor.base_dir_keeper import BaseDirKeeper
+from enchanted_surrogates.supervisor.chain import FinishedChain
 from enchanted_surrogates.supervisor.checkpoint import refresh_checkpoint
-from enchanted_surrogates.supervisor.drift import config_drift
-from enchanted_surrogates.supervisor.level import FinishedChain, LevelRunner, restore_sampler
-from enchanted_surrogates.supervisor.lock import LOCK_FILE, RunDirBusy, RunDirLock
+from enchanted_surrogates.supervisor.level import LevelRunner
+from enchanted_surrogates.supervisor.level_context import CampaignContext
+from enchanted_surrogates.supervisor.level_setup import restore_sampler
 from enchanted_surrogates.supervisor.logging_setup import setup_logging, teardown_logging
 from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
 from enchanted_surrogates.supervisor.progress import PROGRESS_FILE, Progress
 from enchanted_surrogates.supervisor.progress_heartbeat import Heartbeat
 from enchanted_surrogates.supervisor.recorder import Recorder
+from enchanted_surrogates.supervisor.refusal import CampaignInterrupted, CampaignRefused
 from enchanted_surrogates.supervisor.resume_command import retry_hint
+from enchanted_surrogates.supervisor.sampler_setup import build_sampler
+from enchanted_surrogates.supervisor.shared_executors import SharedExecutors
+from enchanted_surrogates.supervisor.signal_scope import SignalScope
 
 if TYPE_CHECKING:
     import pandas as pd
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
-
-
-class CampaignRefused(Exception):
-    """The campaign would overwrite or misuse existing data; nothing was changed."""
-
-
-class CampaignInterrupted(Exception):
-    """A signal stopped the campaign; everything finished is recorded."""
-
-    def __init__(self, signum: int, message: str) -> None:
-        super().__init__(message)
-        self.signum = signum
 
 
 class Campaign:
@@ -102,7 +89,7 @@ class Campaign:
         self.data_dir = (self.base / "data").absolute()
         self.log_dir = self.base / "logs"
         self.mode = spec.config.supervisor.run_mode
-        self._lock = RunDirLock(self.base)
+        self._base_dir = BaseDirKeeper(spec, self.mode, force)
         self._stop_signal = 0
         self._runner: LevelRunner | None = None
 
@@ -124,7 +111,7 @@ class Campaign:
         )
         if refused:
             raise CampaignRefused(refused)
-        history = self._take_base_dir()
+        history = self._base_dir.take()
         secrets.install(self.secrets)
         try:
             handlers = setup_logging(self.log_dir, self.spec.config.logging.level, self.console)
@@ -146,7 +133,7 @@ class Campaign:
             finally:
                 teardown_logging(handlers)
         finally:
-            self._lock.release()
+            self._base_dir.release()
             secrets.install({})
 
     def _local_storage_warning(self) -> list[str]:
@@ -200,99 +187,9 @@ class Campaign:
     def _hash(self) -> str:
         return hashlib.sha256(self.spec.text.encode()).hexdigest()
 
-    # --- the base run dir -------------------------------------------------------------
-    def _take_base_dir(self) -> CampaignHistory | None:
-        """Lock the base run dir and prepare it for the run mode; return the history to
-        resume from (None for a fresh start). A refusal changes nothing on disk."""
-        journal = self.base / JOURNAL_FILE
-        resuming = self.mode != "fresh" and journal.exists()
-        leftovers = self._leftovers()
-        if not resuming and leftovers and not self.force:
-            raise CampaignRefused(
-                f"{self.base} is not empty; to continue that campaign set "
-                "'supervisor.run_mode: resume' (or pass --resume), or pass --force to delete "
-                "it and start fresh"
-            )
-        if self.base.exists():
-            try:
-                self._lock.acquire()
-            except RunDirBusy as exc:
-                raise CampaignRefused(str(exc)) from None
-        try:
-            if resuming:
-                history = replay(journal, keep_rows=self._needs_rows())
-                if history.config_text:
-                    self._check_drift(history)
-                    self._make_folders()
-                    if self.retry_failed:
-                        retry.reopen_failed(journal, history, self.retry_failed)
-                    return history
-                # stopped before its first event reached the disk: nothing ran, start over
-            self._prepare_fresh(leftovers)
-            return None
-        except BaseException:
-            self._lock.release()
-            raise
-
-    def _needs_rows(self) -> bool:
-        """Whether resuming needs the finished rows themselves, not just which ended: a
-        nested level fans out of them, a learning or original-API sampler is told them."""
-        if len(self.spec.levels) > 1:
-            return True
-        cls = self.spec.levels[0].sampler.cls
-        if not (isinstance(cls, type) and issubclass(cls, Sampler)):
-            return True
-        overrides = cls.register_future is not Sampler.register_future
-        return cls.learns_from_results or overrides or cls.restore is not Sampler.restore
-
-    def _leftovers(self) -> list[Path]:
-        if not self.base.exists():
-            return []
-        return [path for path in self.base.iterdir() if path.name != LOCK_FILE]
-
-    def _prepare_fresh(self, leftovers: list[Path]) -> None:
-        for path in leftovers:
-            if path.is_dir() and not path.is_symlink():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-        self.base.mkdir(parents=True, exist_ok=True)
-        # the journal exists before anything else, so a campaign killed while starting up
-        # is recognised as one by --resume (and simply started over)
-        (self.base / JOURNAL_FILE).touch()
-        self._make_folders()
-        if not self._lock.held:
-            try:
-                self._lock.acquire()
-            except RunDirBusy as exc:
-                raise CampaignRefused(str(exc)) from None
-        (self.base / "config" / self.spec.config_name).write_text(self.spec.text)
-
-    def _make_folders(self) -> None:
-        for folder in (self.base, self.data_dir, self.log_dir, self.base / "config"):
-            folder.mkdir(parents=True, exist_ok=True)
-
-    def _check_drift(self, history: CampaignHistory) -> None:
-        try:
-            old = load_spec(yaml12.load(history.config_text))
-        except ConfigError as exc:
-            raise CampaignRefused(
-                f"the config recorded in {self.base / JOURNAL_FILE} no longer loads "
-                f"({exc.lines()[0]}); cannot {self.mode}"
-            ) from None
-        refused, accepted = config_drift(old, self.spec)
-        if refused:
-            lines = "\n  ".join(refused)
-            raise CampaignRefused(
-                f"cannot {self.mode} {self.base}: the config changed in ways the finished "
-                f"runs cannot honour:\n  {lines}\nrestore those keys, or start a new campaign "
-                "in another base_run_dir"
-            )
-        self._accepted_drift = accepted
-
     # --- signals ----------------------------------------------------------------------
-    def _signals(self) -> _SignalScope:
-        return _SignalScope(self._on_signal)
+    def _signals(self) -> SignalScope:
+        return SignalScope(self._on_signal)
 
     def _on_signal(self, signum: int, _frame: Any) -> None:
         if self._stop_signal:
@@ -308,8 +205,10 @@ class Campaign:
         nested = len(levels) > 1
         resumed = history is not None
         history = history or CampaignHistory()
-        samplers = [self._build_sampler(level.index, level.sampler, history) for level in levels]
-        executors = _SharedExecutors(spec)
+        samplers = [
+            build_sampler(spec, self.mode, level.index, level.sampler, history) for level in levels
+        ]
+        executors = SharedExecutors(spec)
         supervisor = spec.config.supervisor
         order = ColumnOrder(
             [p for sampler in samplers for p in getattr(sampler, "parameters", [])],
@@ -360,8 +259,17 @@ class Campaign:
             )
         if resumed:
             log.info("%s %s: %d runs already finished", self.mode, self.base, history.runs_finished)
-            for line in getattr(self, "_accepted_drift", []):
+            for line in self._base_dir.accepted_drift:
                 log.info("config change accepted: %s", line)
+        context = CampaignContext(
+            recorder,
+            self.data_dir,
+            supervisor,
+            policy,
+            nested=nested,
+            secrets=self.secrets,
+            files=files,
+        )
         parents: list[dict[str, Any]] = [{}]
         aborted = ""
         try:
@@ -370,20 +278,13 @@ class Campaign:
                 points = [past.points[i] for i in sorted(past.points)]
                 restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
                 self._runner = runner = LevelRunner(
+                    context,
                     level,
                     sampler,
                     [executors.get(entry) for entry in level.executors],
-                    recorder,
-                    self.data_dir,
                     _stable_order(parents, past.parent_dirs),
-                    tag_level=nested,
-                    supervisor=supervisor,
-                    policy=policy,
                     history=past,
-                    secrets=self.secrets,
-                    files=files,
                     last_level=level.index == levels[-1].index,
-                    keep_rows=nested,
                 )
                 if self._stop_signal:  # arrived before this level's stream could be woken
                     raise Interrupted
@@ -438,50 +339,7 @@ class Campaign:
         self._post_process()
         return progress
 
-    def _build_sampler(self, index: int, entry: EntrySpec, history: CampaignHistory) -> Any:
-        """The level's sampler, built for this run mode.
-
-        A seed drawn at the campaign's start is reused. Its budget is the target: on
-        extend, what the journal holds plus the sampler's own budget; on resume, the larger
-        of that budget and a target recorded by an earlier (interrupted) extend. Samplers
-        with a fixed-size design (LHS, Sobol) are built for the whole target; grids and
-        arrays stop at their size.
-        """
-        options = copy.deepcopy(entry.options)
-        recorded_seed = history.seeds.get(entry.name)
-        reuse_seed = recorded_seed is not None and options.get("seed") is None
-        if reuse_seed and accepts_key(entry.cls, "seed"):
-            options["seed"] = recorded_seed
-        sampler = EntrySpec(entry.kind, entry.name, entry.cls, options).build()
-        own = int(sampler.budget)
-        asked = history.levels[index].asked() if index in history.levels else 0
-        target = None
-        if self.mode == "extend":
-            target = asked + (0 if entry.name in self.spec.extend_nothing else own)
-            if target == 0:
-                raise CampaignRefused(
-                    f"level {index}: sampler {entry.name} has budget 0 under extend but no "
-                    "points yet; give it a budget"
-                )
-        elif self.mode == "resume" and history.budgets.get(index, 0) > own:
-            target = history.budgets[index]
-        if target is None:
-            return sampler
-        if accepts_key(entry.cls, "budget"):
-            options["budget"] = target
-            sampler = EntrySpec(entry.kind, entry.name, entry.cls, options).build()
-        else:
-            sampler.budget = target  # an original-API sampler
-        if int(sampler.budget) < target:
-            log.warning(
-                "level %d: sampler %s has only %d points; no more can be added",
-                index,
-                entry.name,
-                int(sampler.budget),
-            )
-        return sampler
-
-    def _stop(self, executors: _SharedExecutors, journal: Journal) -> None:
+    def _stop(self, executors: SharedExecutors, journal: Journal) -> None:
         name = signal.Signals(self._stop_signal).name if self._stop_signal else "stop"
         log.warning("%s received: stopping; runs in progress will be redone on resume", name)
         executors.abort_all()
@@ -535,75 +393,3 @@ def _stable_order(parents: list[dict[str, Any]], known: list[str]) -> list[dict[
     old.sort(key=lambda p: position[p.get("run_dir")])
     new = [p for p in parents if p.get("run_dir") not in position]
     return old + new
-
-
-class _SignalScope:
-    """SIGINT and SIGTERM (what SLURM sends at walltime) call `handler` while inside."""
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __init__(self, handler: Any) -> None:
-        self.handler = handler
-        self.previous: dict[int, Any] = {}
-
-    def __enter__(self) -> _SignalScope:
-        if threading.current_thread() is threading.main_thread():
-            for signum in self.SIGNALS:
-                self.previous[signum] = signal.signal(signum, self.handler)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for signum, previous in self.previous.items():
-            signal.signal(signum, previous)
-
-
-class _SharedExecutors:
-    """One executor object per configured name, shared by every level and stage using it,
-    and closed as soon as no later level needs it (releasing its workers early)."""
-
-    def __init__(self, spec: CampaignSpec) -> None:
-        self._built: dict[str, Executor] = {}
-        self._last_use: dict[str, int] = {}
-        self.recorder: Recorder | None = None  # journals what closing an executor accounts
-        for level in spec.levels:
-            for entry in level.executors:
-                self._last_use[entry.name] = level.index
-
-    def get(self, entry: Any) -> Executor:
-        if entry.name not in self._built:
-            started = time.monotonic()
-            executor = self._built[entry.name] = entry.build()
-            log.debug(
-                "executor %s: %s built in %.2f s",
-                entry.name,
-                type(executor).__name__,
-                time.monotonic() - started,
-            )
-        return self._built[entry.name]
-
-    def release_after(self, level_index: int) -> None:
-        for name, last in self._last_use.items():
-            if last == level_index and name in self._built:
-                log.info("executor %s is no longer needed; closing it", name)
-                self._closed(self._built.pop(name))
-
-    def running_and_queued(self) -> tuple[int, int]:
-        """(running, queued) runs over all executors; called by the progress heartbeat."""
-        counts = [executor.running_and_queued() for executor in list(self._built.values())]
-        return sum(c[0] for c in counts), sum(c[1] for c in counts)
-
-    def abort_all(self) -> None:
-        for executor in self._built.values():
-            self._closed(executor, abort=True)
-        self._built.clear()
-
-    def close_all(self) -> None:
-        for executor in self._built.values():
-            self._closed(executor)
-        self._built.clear()
-
-    def _closed(self, executor: Executor, abort: bool = False) -> None:
-        """Close or abort `executor`, then journal the accounting of its worker jobs."""
-        executor.abort() if abort else executor.close()
-        if self.recorder is not None:
-            self.recorder.worker_jobs(executor.job_events())

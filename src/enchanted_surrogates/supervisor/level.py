@@ -18,115 +18,51 @@ import logging
 import shutil
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.config.models import SupervisorConfig
 from enchanted_surrogates.config.spec import LevelSpec
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.journal.replay import LevelHistory
 from enchanted_surrogates.runs.status import Status
-from enchanted_surrogates.runs.task import RunnerSpec, RunResult, Task, runner_key
-from enchanted_surrogates.samplers.base import is_legacy
+from enchanted_surrogates.runs.task import RunResult, Task
 from enchanted_surrogates.storage.disk_full import DiskFull
-from enchanted_surrogates.storage.run_files import FilePolicy
+from enchanted_surrogates.supervisor.chain import Chain, FinishedChain, run_name
 from enchanted_surrogates.supervisor.inheritance import Inheritance, next_stage_params
-from enchanted_surrogates.supervisor.policies import CampaignAborted, FailurePolicy
-from enchanted_surrogates.supervisor.recorder import Recorder
+from enchanted_surrogates.supervisor.level_context import CampaignContext
+from enchanted_surrogates.supervisor.level_setup import resolve_mode, runner_spec
+from enchanted_surrogates.supervisor.policies import CampaignAborted
 
 log = logging.getLogger("enchanted_surrogates.supervisor")
-
-
-def run_name(depth: int, batch: int, sample: int, stage: int) -> str:
-    """Run directory name, unchanged from the original: d{depth}_b{batch}_s{sample}_r{stage}."""
-    return f"d{depth}_b{batch}_s{sample}_r{stage}"
-
-
-def runner_spec(level: LevelSpec, stage: int, secrets: dict | None = None) -> RunnerSpec:
-    entry = level.runners[stage]
-    return RunnerSpec(
-        name=entry.name,
-        cls=entry.cls,
-        kwargs=dict(entry.options),
-        key=runner_key(entry.cls, entry.options),
-        timeout=entry.limits.timeout,
-        memory_limit=entry.limits.memory_limit,
-        checks=entry.limits.checks,
-        secrets=secrets or {},
-    )
-
-
-def restore_sampler(sampler: Any, points: list[dict], results: list[dict]) -> None:
-    """Put a sampler where it was after asking `points` in an earlier run of the campaign."""
-    if not points:
-        return
-    if hasattr(sampler, "restore"):
-        sampler.restore(points, results)
-        return
-    while sampler.submitted < len(points) and sampler.get_next_samples():
-        pass  # an original-API sampler can only be wound forward by asking again
-
-
-def resolve_mode(level: LevelSpec, sampler: Any) -> str:
-    """`auto` means async unless the sampler learns from results (or predates ask/tell) and
-    does not say it prefers async (as the built-in adaptive samplers do)."""
-    if level.mode != "auto":
-        return level.mode
-    if getattr(sampler, "prefers_async", False):
-        return "async"
-    learns = getattr(sampler, "learns_from_results", False) or is_legacy(sampler)
-    return "batch" if learns else "async"
-
-
-@dataclass
-class Chain:
-    """One point on one parent row, on its way through the level's stages."""
-
-    index: int  # the point's index within the level (the order it was asked)
-    parent: int  # the parent row's index (0 at the first level)
-    attempt: int = 1  # of the stage now running
-
-
-@dataclass
-class FinishedChain:
-    index: int
-    parent: int
-    row: dict[str, Any]
 
 
 class LevelRunner:
     def __init__(
         self,
+        context: CampaignContext,
         level: LevelSpec,
         sampler: Any,
         executors: list[Executor],
-        recorder: Recorder,
-        data_dir: Path,
         parents: list[dict[str, Any]],
-        tag_level: bool,
-        supervisor: SupervisorConfig,
-        policy: FailurePolicy,
         history: LevelHistory | None = None,
-        secrets: dict | None = None,
-        files: FilePolicy | None = None,
         last_level: bool = True,
-        keep_rows: bool = True,
     ) -> None:
+        supervisor = context.supervisor
+        secrets, files, keep_rows = context.secrets, context.files, context.nested
         self.level = level
         self.sampler = sampler
         self.executors = executors
-        self.recorder = recorder
+        self.recorder = context.recorder
         for executor in executors:
-            executor.on_job(recorder.batch_job)
-        self.data_dir = data_dir
+            executor.on_job(context.recorder.batch_job)
+        self.data_dir = context.data_dir
         self.parents = parents
         self.inheritance = Inheritance(
             [name for entry in supervisor.run_order for name in entry.runners],
             prefixed=supervisor.nested_parent_columns == "prefixed",
         )
-        self.tag_level = tag_level
+        self.tag_level = context.nested
         self.runners = [runner_spec(level, s, secrets) for s in range(len(level.runners))]
         self.retries = [
             entry.limits.retries if entry.limits.retries is not None else supervisor.retries
@@ -135,7 +71,7 @@ class LevelRunner:
         self.retry_on = [
             set(entry.limits.retry_on or supervisor.retry_on) for entry in level.runners
         ]
-        self.policy = policy
+        self.policy = context.policy
         self.mode = resolve_mode(level, sampler)
         history = history or LevelHistory()
         self.history = history
