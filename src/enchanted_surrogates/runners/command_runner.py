@@ -102,11 +102,11 @@ class CommandRunner(Runner):
         """Copy, link and write the inputs; inputs last, so they win over a copied file."""
         context = {**params, "run_dir": run_dir}
 
-        def fill(path: str, key: str) -> str:
+        def fill_path(path: str, key: str) -> str:
             return fill(path, context, key, string.Formatter())
 
         try:
-            place(self.copy_paths, self.link_paths, run_dir, fill)
+            place(self.copy_paths, self.link_paths, run_dir, fill_path)
         except OSError as exc:
             raise RunError(f"cannot prepare the run directory: {exc}") from None
         for parser in self.inputs:

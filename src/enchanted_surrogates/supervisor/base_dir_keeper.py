@@ -25,8 +25,15 @@ from enchanted_surrogates.supervisor.refusal import CampaignRefused
 class BaseDirKeeper:
     """The campaign's hold on its base run dir, from `take()` to `release()`."""
 
-    def __init__(self, spec: CampaignSpec, mode: str, force: bool) -> None:
+    def __init__(
+        self,
+        spec: CampaignSpec,
+        mode: str,
+        force: bool,
+        retry_failed: frozenset[str] = frozenset(),
+    ) -> None:
         self.spec = spec
+        self.retry_failed = retry_failed  # statuses to reopen on resume (retry.py)
         self.mode = mode
         self.force = force
         self.base = spec.base_run_dir
@@ -57,7 +64,7 @@ class BaseDirKeeper:
                 raise CampaignRefused(str(exc)) from None
         try:
             if resuming:
-                history = replay(journal, keep_rows=self._needs_rows())
+                history = replay(journal, keep_rows=self.needs_rows())
                 if history.config_text:
                     self._check_drift(history)
                     self.make_folders()
@@ -71,7 +78,7 @@ class BaseDirKeeper:
             self._lock.release()
             raise
 
-    def _needs_rows(self) -> bool:
+    def needs_rows(self) -> bool:
         """Whether resuming needs the finished rows themselves, not just which ended: a
         nested level fans out of them, a learning or original-API sampler is told them."""
         if len(self.spec.levels) > 1:

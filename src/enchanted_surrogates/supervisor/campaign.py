@@ -89,7 +89,7 @@ class Campaign:
         self.data_dir = (self.base / "data").absolute()
         self.log_dir = self.base / "logs"
         self.mode = spec.config.supervisor.run_mode
-        self._base_dir = BaseDirKeeper(spec, self.mode, force)
+        self._base_dir = BaseDirKeeper(spec, self.mode, force, retry_failed)
         self._stop_signal = 0
         self._runner: LevelRunner | None = None
 
@@ -324,7 +324,9 @@ class Campaign:
             journal.close()
             if not self._stop_signal:  # a stop (walltime) should not wait for it
                 kept = None if nested else dataset.complete_paths()
-                refresh_checkpoint(self.base / JOURNAL_FILE, self._needs_rows(), kept, self._hash())
+                refresh_checkpoint(
+                    self.base / JOURNAL_FILE, self._base_dir.needs_rows(), kept, self._hash()
+                )
         if self._stop_signal:
             name = signal.Signals(self._stop_signal).name
             raise CampaignInterrupted(self._stop_signal, self._resume_hint(name, progress))
