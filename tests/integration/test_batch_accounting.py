@@ -5,18 +5,13 @@ real SLURM of scripts/start_slurm.sh. Without slurmdbd (CI's cluster) it comes f
 
 from __future__ import annotations
 
-import pytest
 from batch_campaigns import batch_config, burn_runner, job_ids, journal
-from slurm_cluster import default_partition
+from slurm_cluster import default_partition, slurm_campaign_marks
 
 import enchanted_surrogates
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(PARTITION is None, reason="no SLURM cluster reachable"),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def test_each_batch_jobs_accounting_is_journalled(tmp_path):

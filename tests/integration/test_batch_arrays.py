@@ -22,16 +22,12 @@ from batch_campaigns import (
     wait_for,
 )
 from campaign_configs import write_config
-from slurm_cluster import default_partition, queued
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 from enchanted_surrogates.executors import slurm_commands
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(PARTITION is None, reason="no SLURM cluster reachable"),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 TEMPLATE = (
     "#!/bin/bash\n#SBATCH --job-name={job_name}\n#SBATCH --output={batch_dir}/job.out\n"

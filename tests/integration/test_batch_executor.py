@@ -23,18 +23,10 @@ from batch_campaigns import (
     wait_for,
 )
 from campaign_configs import write_config
-from slurm_cluster import default_partition, queued
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        PARTITION is None,
-        reason="no SLURM cluster reachable (sinfo missing or failing); "
-        "start one with scripts/start_slurm.sh (root)",
-    ),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def _config(tmp_path: Path, budget: int, gate: Path, **executor) -> tuple[dict, str]:

@@ -7,7 +7,6 @@ import subprocess
 import threading
 import uuid
 
-import pytest
 from batch_campaigns import (
     batch_config,
     dask_slurm_executor,
@@ -17,20 +16,12 @@ from batch_campaigns import (
     started_runs,
     wait_for,
 )
-from slurm_cluster import default_partition
+from slurm_cluster import default_partition, slurm_campaign_marks
 
 import enchanted_surrogates
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        PARTITION is None,
-        reason="no SLURM cluster reachable (sinfo missing or failing); "
-        "start one with scripts/start_slurm.sh (root)",
-    ),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def _jobs(name: str, states: str = "PD,R,CF,CG,S") -> dict[str, str]:

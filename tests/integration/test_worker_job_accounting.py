@@ -7,17 +7,12 @@ from __future__ import annotations
 
 import uuid
 
-import pytest
 from batch_campaigns import batch_config, burn_runner, dask_slurm_executor, journal
 from campaign_configs import write_config
-from slurm_cluster import default_partition, queued
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(PARTITION is None, reason="no SLURM cluster reachable"),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def test_worker_jobs_are_journalled_and_accounted_with_core_hours_in_log_and_status(
