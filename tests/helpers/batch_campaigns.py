@@ -1,11 +1,10 @@
 """Campaigns on a batch scheduler (real SLURM, fake PBS), shared by the batch and SLURM
-tests: one config builder, one way to start `enchanted run` in the background and to
-wait on it, and readers of what it wrote. Every campaign here lives in `tmp_path / "c"`."""
+tests: one config builder, one way to wait on a campaign, and readers of what it wrote.
+Every campaign here lives in `tmp_path / "c"`."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -65,27 +64,6 @@ def dask_slurm_executor(
     if helpers_on_path:
         cluster["job_script_prologue"] = [f"export PYTHONPATH={HELPERS}:$PYTHONPATH"]
     return {"type": "DaskExecutor", "scale_n_jobs": jobs, "SLURMcluster_config": cluster}
-
-
-def start_run(
-    path: Path, cwd: Path, env: dict, *args: str, stderr: int = subprocess.DEVNULL
-) -> subprocess.Popen:
-    """`enchanted run path *args` in the background, for a test to signal or kill."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path), *args],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=stderr,
-        text=True,
-    )
-
-
-def kill_9(process: subprocess.Popen) -> None:
-    """SIGKILL, as a crash of the supervisor, and reap it."""
-    process.kill()
-    process.wait()
 
 
 def wait_for(

@@ -16,12 +16,11 @@ from batch_campaigns import (
     dataset,
     gate_runner,
     job_ids,
-    kill_9,
-    start_run,
     started_runs,
     wait_for,
 )
 from campaign_configs import write_config
+from processes import kill_9, start_run
 from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 from enchanted_surrogates.executors import slurm_commands
@@ -133,7 +132,7 @@ def test_scancel_of_one_task_cancels_only_its_run(tmp_path, enchanted, job_name)
 def test_resume_after_kill_9_re_attaches_to_the_array_tasks(tmp_path, cli_env, enchanted, job_name):
     gate = tmp_path / "gate"
     path = write_config(tmp_path / "c.yaml", _config(tmp_path, job_name, 3, gate))
-    first = start_run(path, tmp_path, cli_env)
+    first = start_run(path, cli_env, cwd=tmp_path)
     try:
         wait_for(lambda: started_runs(tmp_path) == 3, "3 runs started")
         wait_for(lambda: len(job_ids(tmp_path)) == 3, "3 task ids journalled")

@@ -17,12 +17,11 @@ from batch_campaigns import (
     gate_runner,
     job_ids,
     journal,
-    kill_9,
-    start_run,
     started_runs,
     wait_for,
 )
 from campaign_configs import write_config
+from processes import kill_9, start_run
 from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
@@ -108,7 +107,7 @@ def test_resume_after_kill_9_re_attaches_to_the_running_jobs(tmp_path, cli_env, 
     gate = tmp_path / "gate"
     config, name = _config(tmp_path, 2, gate)
     path = write_config(tmp_path / "c.yaml", config)
-    first = start_run(path, tmp_path, cli_env)
+    first = start_run(path, cli_env, cwd=tmp_path)
     try:
         wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
         wait_for(lambda: len(job_ids(tmp_path)) == 2, "2 job ids journalled")
@@ -130,7 +129,7 @@ def test_resume_after_kill_9_re_attaches_to_the_running_jobs(tmp_path, cli_env, 
 def test_sigterm_leaves_or_cancels_the_jobs_as_configured(tmp_path, cli_env, on_stop):
     config, name = _config(tmp_path, 2, tmp_path / "never", on_stop=on_stop)
     path = write_config(tmp_path / "c.yaml", config)
-    campaign = start_run(path, tmp_path, cli_env)
+    campaign = start_run(path, cli_env, cwd=tmp_path)
     try:
         wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
         jobs = set(job_ids(tmp_path))

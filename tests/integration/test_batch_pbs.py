@@ -19,12 +19,11 @@ from batch_campaigns import (
     dataset,
     gate_runner,
     journal,
-    kill_9,
-    start_run,
     started_runs,
     wait_for,
 )
 from campaign_configs import write_config
+from processes import kill_9, start_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -185,7 +184,7 @@ def test_a_template_with_per_run_option_lines_goes_one_job_per_run(tmp_path, enc
 
 def test_resume_after_kill_9_re_attaches_to_the_subjobs(tmp_path, cli_env, enchanted, pbs_env):
     path = write_config(tmp_path / "c.yaml", _config(tmp_path, 2))
-    first = start_run(path, tmp_path, {**cli_env, **pbs_env})
+    first = start_run(path, {**cli_env, **pbs_env}, cwd=tmp_path)
     try:
         _wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
         _wait_for(lambda: len(journal(tmp_path, "batch_job")) == 2, "2 subjobs journalled")

@@ -14,11 +14,11 @@ from batch_campaigns import (
     dask_slurm_executor,
     gate_runner,
     journal,
-    start_run,
     started_runs,
     wait_for,
 )
 from campaign_configs import write_config
+from processes import start_run
 from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
@@ -31,7 +31,7 @@ def test_a_signal_stops_a_dask_jobqueue_campaign_as_interrupted(tmp_path, cli_en
     runner = gate_runner(tmp_path / "no")
     config = batch_config(tmp_path, 2, runner, dask_slurm_executor(PARTITION, name, 1), seed=None)
     path = write_config(tmp_path / "c.yaml", config)
-    campaign = start_run(path, tmp_path, cli_env, stderr=subprocess.PIPE)
+    campaign = start_run(path, cli_env, cwd=tmp_path, stderr=subprocess.PIPE)
     wait_for(lambda: campaign.poll() is not None or started_runs(tmp_path), "a run to start")
     assert campaign.poll() is None, "the campaign ended before a run started"
     campaign.send_signal(signum)
