@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 from campaign_configs import basic_config
 
 HELPERS = Path(__file__).resolve().parent
+T = TypeVar("T")
 
 
 def gate_runner(gate: Path) -> dict:
@@ -74,6 +77,16 @@ def wait_for(
     while not condition():
         assert time.monotonic() < deadline, f"gave up waiting for {what}"
         time.sleep(step)
+
+
+def run_beside(run: Callable[[], T], action: Callable[[], None]) -> T:
+    """`run()` (the campaign) while `action` acts on its jobs from a daemon thread beside it;
+    the action opens the runs' gate in the end, so the campaign can finish."""
+    helper = threading.Thread(target=action, daemon=True)
+    helper.start()
+    result = run()
+    helper.join(timeout=5)
+    return result
 
 
 def started_runs(tmp_path: Path) -> int:

@@ -16,6 +16,7 @@ from batch_campaigns import (
     dataset,
     gate_runner,
     job_ids,
+    run_beside,
     started_runs,
     wait_for,
 )
@@ -119,10 +120,10 @@ def test_scancel_of_one_task_cancels_only_its_run(tmp_path, enchanted, job_name)
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=cancel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        cancel_one_then_open_the_gate,
+    )
     array = _array_of(job_ids(tmp_path))
     assert victims == [f"{array}_1"]  # one task of the array, not the whole array
     df = dataset(tmp_path)
@@ -164,10 +165,10 @@ def test_array_size_and_throttle_bound_each_array(tmp_path, enchanted, job_name)
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=look_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        look_then_open_the_gate,
+    )
     assert result.returncode == 0, result.stderr
     assert (dataset(tmp_path)["status"] == "SUCCESS").all()
     ids = job_ids(tmp_path)

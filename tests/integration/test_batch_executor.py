@@ -17,6 +17,7 @@ from batch_campaigns import (
     gate_runner,
     job_ids,
     journal,
+    run_beside,
     started_runs,
     wait_for,
 )
@@ -87,10 +88,10 @@ def test_scancel_of_a_running_job_is_a_cancelled_run(tmp_path, enchanted):
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=cancel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        cancel_one_then_open_the_gate,
+    )
     df = dataset(tmp_path)
     assert sorted(df["status"]) == ["CANCELLED", "SUCCESS"], result.stderr
 

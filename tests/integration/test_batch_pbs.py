@@ -19,6 +19,7 @@ from batch_campaigns import (
     dataset,
     gate_runner,
     journal,
+    run_beside,
     started_runs,
     wait_for,
 )
@@ -121,10 +122,12 @@ def test_qdel_of_a_running_subjob_is_a_cancelled_run(tmp_path, enchanted, pbs_en
         finally:
             (tmp_path / "gate").touch()
 
-    helper = threading.Thread(target=qdel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
-    helper.join(timeout=5)
+    result = run_beside(
+        lambda: enchanted(
+            "run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env
+        ),
+        qdel_one_then_open_the_gate,
+    )
     assert list(dataset(tmp_path)["status"]) == ["CANCELLED", "SUCCESS"], result.stderr
 
 

@@ -4,7 +4,6 @@ a single-node one; .ci/run does so in CI). Skipped where no SLURM answers."""
 from __future__ import annotations
 
 import subprocess
-import threading
 import uuid
 
 from batch_campaigns import (
@@ -13,6 +12,7 @@ from batch_campaigns import (
     gate_runner,
     job_ids,
     journal,
+    run_beside,
     started_runs,
     wait_for,
 )
@@ -65,10 +65,7 @@ def test_a_slurm_campaign_survives_a_cancelled_job_and_leaves_no_jobs(tmp_path):
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=cancel_one_job_then_open_the_gate, daemon=True)
-    helper.start()
-    df = enchanted_surrogates.run(config)
-    helper.join(timeout=5)
+    df = run_beside(lambda: enchanted_surrogates.run(config), cancel_one_job_then_open_the_gate)
 
     assert len(df) == 12 and (df["status"] == "SUCCESS").all()
     assert df["run_dir"].is_unique
