@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import enchanted_surrogates
+from timed_campaign import add_dir_argument, in_x, local, timed_run
 
 PROGRAM = "/bin/true"
 
@@ -57,29 +57,7 @@ def campaign(runs: int, workers: int, timeout: float, where: Path) -> float:
     runner: dict = {"type": "CommandRunner", "command": [PROGRAM]}
     if timeout:
         runner["timeout"] = timeout
-    config = {
-        "executors": {"local": {"type": "LocalExecutor", "max_workers": workers}},
-        "samplers": {
-            "random": {
-                "type": "RandomSampler",
-                "parameters": ["x"],
-                "bounds": [[0, 1]],
-                "budget": runs,
-                "seed": 0,
-            }
-        },
-        "runners": {"program": runner},
-        "supervisor": {
-            "base_run_dir": tempfile.mkdtemp(dir=where),
-            "run_order": [{"sampler": "random", "executor": "local", "runner": "program"}],
-        },
-        "logging": "WARNING",
-    }
-    start = time.perf_counter()
-    df = enchanted_surrogates.run(config, force=True)
-    elapsed = time.perf_counter() - start
-    assert len(df) == runs and df["success"].all()
-    return elapsed
+    return timed_run(local(workers), in_x(runs), runner, where)[0]
 
 
 def main() -> int:
@@ -88,8 +66,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=60.0, help="0: no limit")
-    default_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else os.getcwd()
-    parser.add_argument("--dir", default=default_dir, help="where run directories go")
+    add_dir_argument(parser)
     args = parser.parse_args()
 
     limit = f"timeout {args.timeout:g} s" if args.timeout else "no limit"

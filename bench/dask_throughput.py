@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import tempfile
 import time
@@ -31,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import trivial
 from distributed import Client, LocalCluster
+from timed_campaign import add_dir_argument, in_x, timed_run
 
-import enchanted_surrogates
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
 from enchanted_surrogates.runs.task import make_task
@@ -66,34 +65,16 @@ def executor_alone(address: str, tasks: int, where: Path) -> float:
     return elapsed
 
 
-def _campaign(address: str, sampler: dict, runner: dict, where: Path):
-    config = {
-        "executors": {"dask": {"type": "DaskExecutor", "scheduler_address": address}},
-        "samplers": {"s": {"type": "RandomSampler", "seed": 0, **sampler}},
-        "runners": {"r": runner},
-        "supervisor": {
-            "base_run_dir": tempfile.mkdtemp(dir=where),
-            "run_order": [{"sampler": "s", "executor": "dask", "runner": "r"}],
-        },
-        "logging": "WARNING",
-    }
-    start = time.perf_counter()
-    df = enchanted_surrogates.run(config, force=True)
-    return time.perf_counter() - start, df
-
-
 def campaign(address: str, tasks: int, where: Path) -> float:
-    sampler = {"parameters": ["x"], "bounds": [[0, 1]], "budget": tasks}
-    elapsed, df = _campaign(address, sampler, {"type": "trivial:TrivialRunner"}, where)
-    assert len(df) == tasks and df["success"].all()
-    return elapsed
+    dask = {"type": "DaskExecutor", "scheduler_address": address}
+    return timed_run(dask, in_x(tasks), {"type": "trivial:TrivialRunner"}, where)[0]
 
 
 def busy_fraction(address: str, points: int, workers: int, where: Path) -> tuple[float, float]:
     sampler = {"parameters": ["x", "y"], "bounds": [[0, 1], [0, 1]], "budget": points}
     runner = {"type": "ExampleRunner", "sleep_sec": [0.05, 0.5]}
-    elapsed, df = _campaign(address, sampler, runner, where)
-    assert len(df) == points and df["success"].all()
+    dask = {"type": "DaskExecutor", "scheduler_address": address}
+    elapsed, df = timed_run(dask, sampler, runner, where)
     return df["runtime_sec_r"].sum() / (elapsed * workers), elapsed
 
 
@@ -103,8 +84,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--busy-points", type=int, default=200)
-    default_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else os.getcwd()
-    parser.add_argument("--dir", default=default_dir, help="where run directories go")
+    add_dir_argument(parser)
     args = parser.parse_args()
     logging.getLogger("distributed").setLevel(logging.WARNING)
 

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import yaml
+from timed_campaign import add_dir_argument, campaign_config, in_x, local
 
 import enchanted_surrogates
 
@@ -47,27 +48,6 @@ with ProcessPoolExecutor(max_workers=workers) as pool:
 """
 
 
-def campaign_config(tasks: int, workers: int, base_run_dir: Path) -> dict:
-    return {
-        "executors": {"local": {"type": "LocalExecutor", "max_workers": workers}},
-        "samplers": {
-            "random": {
-                "type": "RandomSampler",
-                "parameters": ["x"],
-                "bounds": [[0, 1]],
-                "budget": tasks,
-                "seed": 0,
-            }
-        },
-        "runners": {"trivial": {"type": "trivial:TrivialRunner"}},
-        "supervisor": {
-            "base_run_dir": str(base_run_dir),
-            "run_order": [{"sampler": "random", "executor": "local", "runner": "trivial"}],
-        },
-        "logging": "WARNING",
-    }
-
-
 def wall(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -82,8 +62,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
-    default_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else os.getcwd()
-    parser.add_argument("--dir", default=default_dir, help="where run directories go")
+    add_dir_argument(parser)
     parser.add_argument("--config", default="examples/quickstart.yaml", help="to validate")
     parser.add_argument("--baseline", help="another tree's src/ to time alongside")
     args = parser.parse_args()
@@ -93,7 +72,16 @@ def main() -> int:
     cli = [sys.executable, "-m", "enchanted_surrogates"]
     where = Path(tempfile.mkdtemp(prefix="enchanted-startup-", dir=args.dir))
     config = where / "trivial.yaml"
-    config.write_text(yaml.safe_dump(campaign_config(args.tasks, args.workers, where / "runs")))
+    config.write_text(
+        yaml.safe_dump(
+            campaign_config(
+                local(args.workers),
+                in_x(args.tasks),
+                {"type": "trivial:TrivialRunner"},
+                where / "runs",
+            )
+        )
+    )
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "enchanted --help": [*cli, "--help"],

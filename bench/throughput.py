@@ -30,8 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import trivial
-
-import enchanted_surrogates
+from timed_campaign import add_dir_argument, in_x, local, timed_run
 
 
 def bare_pool(tasks: int, workers: int) -> float:
@@ -45,29 +44,7 @@ def bare_pool(tasks: int, workers: int) -> float:
 
 
 def campaign(tasks: int, workers: int, where: Path) -> float:
-    config = {
-        "executors": {"local": {"type": "LocalExecutor", "max_workers": workers}},
-        "samplers": {
-            "random": {
-                "type": "RandomSampler",
-                "parameters": ["x"],
-                "bounds": [[0, 1]],
-                "budget": tasks,
-                "seed": 0,
-            }
-        },
-        "runners": {"trivial": {"type": "trivial:TrivialRunner"}},
-        "supervisor": {
-            "base_run_dir": tempfile.mkdtemp(dir=where),
-            "run_order": [{"sampler": "random", "executor": "local", "runner": "trivial"}],
-        },
-        "logging": "WARNING",
-    }
-    start = time.perf_counter()
-    df = enchanted_surrogates.run(config, force=True)
-    elapsed = time.perf_counter() - start
-    assert len(df) == tasks and df["success"].all()
-    return elapsed
+    return timed_run(local(workers), in_x(tasks), {"type": "trivial:TrivialRunner"}, where)[0]
 
 
 def main() -> int:
@@ -75,8 +52,7 @@ def main() -> int:
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeats", type=int, default=3)
-    default_dir = "/dev/shm" if os.access("/dev/shm", os.W_OK) else os.getcwd()
-    parser.add_argument("--dir", default=default_dir, help="where run directories go")
+    add_dir_argument(parser)
     args = parser.parse_args()
 
     best_bare = min(bare_pool(args.tasks, args.workers) for _ in range(args.repeats))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
+import pytest
+
 
 def default_partition() -> str | None:
     """The default partition of a reachable SLURM controller, or None."""
@@ -34,3 +36,16 @@ def queued(name_prefix: str) -> dict[str, str]:
     ).stdout
     jobs = [line.split() for line in out.splitlines() if line.strip()]
     return {job: state for job, state, name in jobs if name.startswith(name_prefix)}
+
+
+def slurm_campaign_marks(partition: str | None) -> list[pytest.MarkDecorator]:
+    """The marks of a whole-campaign test on the real SLURM: skipped where none answers."""
+    reason = (
+        "no SLURM cluster reachable (sinfo missing or failing); "
+        "start one with scripts/start_slurm.sh (root)"
+    )
+    return [
+        pytest.mark.integration,
+        pytest.mark.slow,
+        pytest.mark.skipif(partition is None, reason=reason),
+    ]

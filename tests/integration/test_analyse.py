@@ -6,13 +6,12 @@ import json
 import math
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import pandas as pd
 import pytest
 from campaign_configs import write_config
+from processes import start_quiet_run
 
 from enchanted_surrogates.analysis import analyse, load_surrogate
 from enchanted_surrogates.api import run
@@ -77,18 +76,6 @@ def test_saltelli_intervals_cover_the_exact_indices_at_1024_base_samples(tmp_pat
             assert abs(got[key] - exact[key]) <= got[f"{key}_conf"], (parameter, key)
 
 
-def _start(path, env, *args):
-    return subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path), "-q", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def test_saltelli_at_level_0_of_a_nested_campaign_killed_and_resumed_analyses_the_same(
     tmp_path, cli_env
 ):
@@ -98,7 +85,7 @@ def test_saltelli_at_level_0_of_a_nested_campaign_killed_and_resumed_analyses_th
 
     base = tmp_path / "killed"
     path = write_config(tmp_path / "c.yaml", ishigami_config(base, sampler, levels=2))
-    first = _start(path, cli_env)
+    first = start_quiet_run(path, cli_env)
     deadline = time.monotonic() + 60
     journal = base / "journal.jsonl"
     while time.monotonic() < deadline:
@@ -109,7 +96,7 @@ def test_saltelli_at_level_0_of_a_nested_campaign_killed_and_resumed_analyses_th
     first.wait(timeout=30)
     finished = [e for e in read_journal(journal) if e["event"] == "finished"]
     assert 0 < len(finished) < 64 * 5 + 2 * 64 * 5  # it died mid-campaign
-    done = _start(path, cli_env, "--resume")
+    done = start_quiet_run(path, cli_env, "--resume")
     _, err = done.communicate(timeout=240)
     assert done.returncode == 0, err
 

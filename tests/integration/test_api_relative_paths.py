@@ -7,6 +7,7 @@ import os
 
 import pytest
 from campaign_configs import write_config
+from relative_paths import project_folder, relative_config
 
 import enchanted_surrogates
 from enchanted_surrogates import ConfigError
@@ -15,38 +16,22 @@ pytestmark = pytest.mark.integration
 
 
 def _config(paths: str | None, template: str = "input.txt.j2") -> dict:
-    config = {
-        "executors": {"e": {"type": "LocalExecutor", "max_workers": 1}},
-        "samplers": {"s": {"type": "ArraySampler", "parameters": ["x"], "values": [[1, 2]]}},
-        "runners": {
-            "r": {
-                "type": "CommandRunner",
-                "command": ["sh", "-c", "cat input.txt; echo dir=$0", "{run_dir}"],
-                "inputs": [{"template": template}],
-                "copy": ["mesh.dat"],
-                "outputs": [
-                    {"type": "regex", "pattern": r"x=(?P<seen>\S+)"},
-                    {"type": "regex", "pattern": r"dir=(?P<given>.*)"},
-                ],
-            }
-        },
-        "supervisor": {
-            "base_run_dir": "runs",
-            "run_order": [{"executor": "e", "sampler": "s", "runner": "r"}],
-        },
+    runner = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", "cat input.txt; echo dir=$0", "{run_dir}"],
+        "inputs": [{"template": template}],
+        "copy": ["mesh.dat"],
+        "outputs": [
+            {"type": "regex", "pattern": r"x=(?P<seen>\S+)"},
+            {"type": "regex", "pattern": r"dir=(?P<given>.*)"},
+        ],
     }
-    if paths:
-        config["paths"] = paths
-    return config
+    return relative_config(runner, paths)
 
 
 @pytest.fixture
 def project(tmp_path):
-    folder = tmp_path / "project"
-    folder.mkdir()
-    (folder / "input.txt.j2").write_text("x={{ x }}\n")
-    (folder / "mesh.dat").write_text("mesh\n")
-    return folder
+    return project_folder(tmp_path)
 
 
 @pytest.fixture

@@ -5,28 +5,29 @@ Skipped where no SLURM answers."""
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 import subprocess
 import threading
-import time
 import uuid
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from campaign_configs import basic_config, write_config
-from slurm_cluster import default_partition, queued
+from batch_campaigns import (
+    batch_config,
+    dataset,
+    gate_runner,
+    job_ids,
+    run_beside,
+    started_runs,
+    wait_for,
+)
+from campaign_configs import write_config
+from processes import kill_9, start_run
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 from enchanted_surrogates.executors import slurm_commands
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(PARTITION is None, reason="no SLURM cluster reachable"),
-]
+pytestmark = slurm_campaign_marks(PARTITION)
 
 TEMPLATE = (
     "#!/bin/bash\n#SBATCH --job-name={job_name}\n#SBATCH --output={batch_dir}/job.out\n"
@@ -43,25 +44,8 @@ def job_name():
         subprocess.run(["scancel", job], check=False)
 
 
-def _wait_for(condition, what: str, limit: float = 120.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
-
-
 def _config(tmp_path: Path, name: str, budget: int, gate: Path, **executor) -> dict:
-    sampler = {
-        "type": "RandomSampler",
-        "parameters": ["x"],
-        "bounds": [[0.0, 1.0]],
-        "budget": budget,
-        "seed": 4,
-    }
-    config = basic_config(
-        tmp_path / "c", {"type": "es_test_plugins:GateRunner", "gate": str(gate)}, sampler
-    )
-    config["executors"]["e1"] = {
+    batch = {
         "type": "BatchExecutor",
         "job_name": name,
         "job_script_text": TEMPLATE,
@@ -70,17 +54,7 @@ def _config(tmp_path: Path, name: str, budget: int, gate: Path, **executor) -> d
         "poll_max": 2.0,
         **executor,
     }
-    return config
-
-
-def _job_ids(tmp_path: Path) -> list[str]:
-    lines = (tmp_path / "c" / "journal.jsonl").read_text().splitlines()
-    events = [json.loads(line) for line in lines if line.strip()]
-    return [e["job_id"] for e in events if e["event"] == "batch_job"]
-
-
-def _dataset(tmp_path: Path) -> pd.DataFrame:
-    return pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv").sort_values("run_dir")
+    return batch_config(tmp_path, budget, gate_runner(gate), batch)
 
 
 def _known_jobs(name: str) -> list[str]:
@@ -104,9 +78,9 @@ def test_runs_go_as_one_array_and_each_task_runs_its_own_run_dir(tmp_path, encha
     config = _config(tmp_path, job_name, 3, gate)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 3 and (df["status"] == "SUCCESS").all()
-    ids = _job_ids(tmp_path)
+    ids = job_ids(tmp_path)
     array = _array_of(ids)
     assert sorted(ids) == [f"{array}_{i}" for i in range(3)]
     assert "submitted 3 runs as array job" in result.stderr
@@ -125,66 +99,56 @@ def test_one_failing_task_fails_only_its_run(tmp_path, enchanted, job_name):
     )
     config = _config(tmp_path, job_name, 3, gate, job_script_text=template)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert list(df["status"]) == ["SUCCESS", "FAILED", "SUCCESS"], result.stderr
     failed = df[df["status"] == "FAILED"].iloc[0]
     assert "exit code 3" in failed["error"] and "no licence" in failed["error"]
-    _array_of(_job_ids(tmp_path))
+    _array_of(job_ids(tmp_path))
 
 
 def test_scancel_of_one_task_cancels_only_its_run(tmp_path, enchanted, job_name):
     gate = tmp_path / "gate"
     config = _config(tmp_path, job_name, 3, gate)
-    data = tmp_path / "c" / "data"
     victims: list[str] = []
 
     def cancel_one_then_open_the_gate() -> None:
         try:
-            _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 3, "3 runs started")
+            wait_for(lambda: started_runs(tmp_path) == 3, "3 runs started")
             victims.append(sorted(queued(job_name))[1])
             subprocess.run(["scancel", victims[0]], check=True)
-            _wait_for(lambda: victims[0] not in queued(job_name), "the cancelled task to go")
+            wait_for(lambda: victims[0] not in queued(job_name), "the cancelled task to go")
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=cancel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
-    array = _array_of(_job_ids(tmp_path))
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        cancel_one_then_open_the_gate,
+    )
+    array = _array_of(job_ids(tmp_path))
     assert victims == [f"{array}_1"]  # one task of the array, not the whole array
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert list(df["status"]) == ["SUCCESS", "CANCELLED", "SUCCESS"], result.stderr
 
 
 def test_resume_after_kill_9_re_attaches_to_the_array_tasks(tmp_path, cli_env, enchanted, job_name):
     gate = tmp_path / "gate"
     path = write_config(tmp_path / "c.yaml", _config(tmp_path, job_name, 3, gate))
-    data = tmp_path / "c" / "data"
-    first = subprocess.Popen(
-        [os.sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_run(path, cli_env, cwd=tmp_path)
     try:
-        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 3, "3 runs started")
-        _wait_for(lambda: len(_job_ids(tmp_path)) == 3, "3 task ids journalled")
+        wait_for(lambda: started_runs(tmp_path) == 3, "3 runs started")
+        wait_for(lambda: len(job_ids(tmp_path)) == 3, "3 task ids journalled")
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    before = set(_job_ids(tmp_path))
+        kill_9(first)
+    before = set(job_ids(tmp_path))
     _array_of(sorted(before))
     assert set(queued(job_name)) == before  # the tasks outlived their supervisor
 
     threading.Timer(3.0, gate.touch).start()
     result = enchanted("run", str(path), "--resume", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 3 and (df["status"] == "SUCCESS").all()
-    assert set(_job_ids(tmp_path)) == before  # re-attached to the same tasks
+    assert set(job_ids(tmp_path)) == before  # re-attached to the same tasks
     assert result.stderr.count("re-attaching") == 3
     assert len(_known_jobs(job_name)) == 3  # SLURM saw no job submitted again
 
@@ -196,18 +160,18 @@ def test_array_size_and_throttle_bound_each_array(tmp_path, enchanted, job_name)
 
     def look_then_open_the_gate() -> None:
         try:
-            _wait_for(lambda: len(queued(job_name)) >= 2, "the jobs to be queued")
+            wait_for(lambda: len(queued(job_name)) >= 2, "the jobs to be queued")
             seen.extend(_known_jobs(job_name))
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=look_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        look_then_open_the_gate,
+    )
     assert result.returncode == 0, result.stderr
-    assert (_dataset(tmp_path)["status"] == "SUCCESS").all()
-    ids = _job_ids(tmp_path)
+    assert (dataset(tmp_path)["status"] == "SUCCESS").all()
+    ids = job_ids(tmp_path)
     arrays = [job for job in ids if "_" in job]
     assert len(arrays) == 2 and len(ids) == 3  # an array of 2, then a job of its own
     assert any("ArrayTaskThrottle=1" in line for line in seen), seen

@@ -4,52 +4,34 @@ resume. Skipped where no SLURM answers."""
 
 from __future__ import annotations
 
-import json
-import os
 import signal
 import subprocess
 import threading
-import time
 import uuid
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from campaign_configs import basic_config, write_config
-from slurm_cluster import default_partition, queued
+from batch_campaigns import (
+    batch_config,
+    dataset,
+    gate_runner,
+    job_ids,
+    journal,
+    run_beside,
+    started_runs,
+    wait_for,
+)
+from campaign_configs import write_config
+from processes import kill_9, start_run
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        PARTITION is None,
-        reason="no SLURM cluster reachable (sinfo missing or failing); "
-        "start one with scripts/start_slurm.sh (root)",
-    ),
-]
-
-
-def _wait_for(condition, what: str, limit: float = 120.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.25)
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def _config(tmp_path: Path, budget: int, gate: Path, **executor) -> tuple[dict, str]:
     name = f"es-batch-{uuid.uuid4().hex[:6]}"
-    sampler = {
-        "type": "RandomSampler",
-        "parameters": ["x"],
-        "bounds": [[0.0, 1.0]],
-        "budget": budget,
-        "seed": 4,
-    }
-    config = basic_config(
-        tmp_path / "c", {"type": "es_test_plugins:GateRunner", "gate": str(gate)}, sampler
-    )
-    config["executors"]["e1"] = {
+    batch = {
         "type": "BatchExecutor",
         "job_name": name,
         "sbatch_args": [f"--partition={PARTITION}"],
@@ -57,20 +39,7 @@ def _config(tmp_path: Path, budget: int, gate: Path, **executor) -> tuple[dict, 
         "poll_max": 2.0,
         **executor,
     }
-    return config, name
-
-
-def _journal(tmp_path: Path) -> list[dict]:
-    lines = (tmp_path / "c" / "journal.jsonl").read_text().splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
-
-
-def _job_ids(tmp_path: Path) -> list[str]:
-    return [e["job_id"] for e in _journal(tmp_path) if e["event"] == "batch_job"]
-
-
-def _dataset(tmp_path: Path) -> pd.DataFrame:
-    return pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv")
+    return batch_config(tmp_path, budget, gate_runner(gate), batch), name
 
 
 def test_each_run_is_a_batch_job_rendered_from_the_users_script(tmp_path, enchanted):
@@ -83,9 +52,9 @@ def test_each_run_is_a_batch_job_rendered_from_the_users_script(tmp_path, enchan
     config, _ = _config(tmp_path, 3, gate, job_script_text=template)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 3 and (df["status"] == "SUCCESS").all()
-    assert len(set(_job_ids(tmp_path))) == 3  # one job per run, each id in the journal
+    assert len(set(job_ids(tmp_path))) == 3  # one job per run, each id in the journal
     for run_dir in df["run_dir"]:
         assert (Path(run_dir) / "prologue.txt").read_text() == "site-prologue\n"
 
@@ -99,7 +68,7 @@ def test_a_job_that_fails_before_the_task_is_a_failed_run_with_its_output(tmp_pa
     )
     config, _ = _config(tmp_path, 2, gate, job_script_text=template)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 2 and (df["status"] == "FAILED").all(), result.stderr
     assert df["error"].str.contains("FAILED").all()
     assert df["error"].str.contains("exit code 3").all()
@@ -109,29 +78,28 @@ def test_a_job_that_fails_before_the_task_is_a_failed_run_with_its_output(tmp_pa
 def test_scancel_of_a_running_job_is_a_cancelled_run(tmp_path, enchanted):
     gate = tmp_path / "gate"
     config, name = _config(tmp_path, 2, gate)
-    data = tmp_path / "c" / "data"
 
     def cancel_one_then_open_the_gate() -> None:
         try:
-            _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
+            wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
             victim = sorted(queued(name))[0]
             subprocess.run(["scancel", victim], check=True)
-            _wait_for(lambda: victim not in queued(name), "the cancelled job to leave")
+            wait_for(lambda: victim not in queued(name), "the cancelled job to leave")
         finally:
             gate.touch()
 
-    helper = threading.Thread(target=cancel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path)
-    helper.join(timeout=5)
-    df = _dataset(tmp_path)
+    result = run_beside(
+        lambda: enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path),
+        cancel_one_then_open_the_gate,
+    )
+    df = dataset(tmp_path)
     assert sorted(df["status"]) == ["CANCELLED", "SUCCESS"], result.stderr
 
 
 def test_a_job_over_its_walltime_is_a_timeout_run(tmp_path, enchanted):
     config, name = _config(tmp_path, 1, tmp_path / "never", sbatch_args=["--time=1"])
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, timeout=300)
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert list(df["status"]) == ["TIMEOUT"], result.stderr
     assert not queued(name)
 
@@ -140,30 +108,21 @@ def test_resume_after_kill_9_re_attaches_to_the_running_jobs(tmp_path, cli_env, 
     gate = tmp_path / "gate"
     config, name = _config(tmp_path, 2, gate)
     path = write_config(tmp_path / "c.yaml", config)
-    data = tmp_path / "c" / "data"
-    first = subprocess.Popen(
-        [os.sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_run(path, cli_env, cwd=tmp_path)
     try:
-        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
-        _wait_for(lambda: len(_job_ids(tmp_path)) == 2, "2 job ids journalled")
+        wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
+        wait_for(lambda: len(job_ids(tmp_path)) == 2, "2 job ids journalled")
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    before = set(_job_ids(tmp_path))
+        kill_9(first)
+    before = set(job_ids(tmp_path))
     assert set(queued(name)) == before  # the jobs outlived their supervisor
 
     threading.Timer(3.0, gate.touch).start()
     result = enchanted("run", str(path), "--resume", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 2 and (df["status"] == "SUCCESS").all()
-    assert set(_job_ids(tmp_path)) == before  # re-attached, nothing submitted again
+    assert set(job_ids(tmp_path)) == before  # re-attached, nothing submitted again
     assert "re-attaching" in result.stderr
 
 
@@ -171,25 +130,17 @@ def test_resume_after_kill_9_re_attaches_to_the_running_jobs(tmp_path, cli_env, 
 def test_sigterm_leaves_or_cancels_the_jobs_as_configured(tmp_path, cli_env, on_stop):
     config, name = _config(tmp_path, 2, tmp_path / "never", on_stop=on_stop)
     path = write_config(tmp_path / "c.yaml", config)
-    data = tmp_path / "c" / "data"
-    campaign = subprocess.Popen(
-        [os.sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    campaign = start_run(path, cli_env, cwd=tmp_path)
     try:
-        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
-        jobs = set(_job_ids(tmp_path))
+        wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
+        jobs = set(job_ids(tmp_path))
         campaign.send_signal(signal.SIGTERM)
         assert campaign.wait(timeout=60) == 143
-        assert _journal(tmp_path)[-1]["event"] == "interrupted"
+        assert journal(tmp_path)[-1]["event"] == "interrupted"
         if on_stop == "leave":
             assert set(queued(name)) == jobs
         else:
-            _wait_for(lambda: not queued(name), "the cancelled jobs to leave", limit=60)
+            wait_for(lambda: not queued(name), "the cancelled jobs to leave", limit=60)
     finally:
         if campaign.poll() is None:
             campaign.kill()

@@ -5,22 +5,32 @@ are the reference for real scheduler behaviour."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from campaign_configs import basic_config, write_config
+from batch_campaigns import (
+    batch_config,
+    dataset,
+    gate_runner,
+    journal,
+    run_beside,
+    started_runs,
+    wait_for,
+)
+from campaign_configs import write_config
+from processes import kill_9, start_run
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 FAKE_PBS = Path(__file__).parents[1] / "helpers" / "fake_pbs"
+# the fake PBS answers fast: wait less long, poll more often than on the real SLURM
+_wait_for = functools.partial(wait_for, limit=60.0, step=0.1)
 
 
 @pytest.fixture
@@ -42,40 +52,15 @@ def pbs_env(tmp_path):
             )
 
 
-def _wait_for(condition, what: str, limit: float = 60.0) -> None:
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.1)
-
-
 def _config(tmp_path: Path, budget: int, runner: dict | None = None, **executor) -> dict:
-    sampler = {
-        "type": "RandomSampler",
-        "parameters": ["x"],
-        "bounds": [[0.0, 1.0]],
-        "budget": budget,
-        "seed": 4,
-    }
-    gate = {"type": "es_test_plugins:GateRunner", "gate": str(tmp_path / "gate")}
-    config = basic_config(tmp_path / "c", runner or gate, sampler)
-    config["executors"]["e1"] = {
+    batch = {
         "type": "BatchExecutor",
         "scheduler": "pbs",
         "poll_interval": 0.2,
         "poll_max": 1.0,
         **executor,
     }
-    return config
-
-
-def _journal(tmp_path: Path, event: str) -> list[dict]:
-    lines = (tmp_path / "c" / "journal.jsonl").read_text().splitlines()
-    return [e for e in map(json.loads, filter(None, lines)) if e["event"] == event]
-
-
-def _dataset(tmp_path: Path) -> pd.DataFrame:
-    return pd.read_csv(tmp_path / "c" / "enchanted_dataset.csv").sort_values("run_dir")
+    return batch_config(tmp_path, budget, runner or gate_runner(tmp_path / "gate"), batch)
 
 
 def _submissions(tmp_path: Path) -> list[list[str]]:
@@ -89,14 +74,14 @@ def test_an_array_of_runs_succeeds_with_qstat_accounting(tmp_path, enchanted, pb
     config = _config(tmp_path, 3)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
     assert result.returncode == 0, result.stderr
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert len(df) == 3 and (df["status"] == "SUCCESS").all()
-    ids = sorted(e["job_id"] for e in _journal(tmp_path, "batch_job"))
+    ids = sorted(e["job_id"] for e in journal(tmp_path, "batch_job"))
     number = ids[0].split("[")[0]
     assert ids == [f"{number}[{i}].fakeserver" for i in range(3)]
     [qsub] = _submissions(tmp_path)
     assert qsub[:2] == ["-J", "0-2"]
-    accounted = _journal(tmp_path, "batch_job_accounting")
+    accounted = journal(tmp_path, "batch_job_accounting")
     assert sorted(e["job_id"] for e in accounted) == ids
     assert all(e["source"] == "qstat" and e["state"] == "COMPLETED" for e in accounted)
     for run_dir in df["run_dir"]:  # each subjob's output went to its own run's batch dir
@@ -112,7 +97,7 @@ def test_a_failing_subjob_fails_only_its_run(tmp_path, enchanted, pbs_env):
     )
     config = _config(tmp_path, 3, job_script_text=template)
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert list(df["status"]) == ["SUCCESS", "FAILED", "SUCCESS"], result.stderr
     error = df["error"].iloc[1]
     assert "exit code 3" in error and "no licence" in error
@@ -120,13 +105,12 @@ def test_a_failing_subjob_fails_only_its_run(tmp_path, enchanted, pbs_env):
 
 def test_qdel_of_a_running_subjob_is_a_cancelled_run(tmp_path, enchanted, pbs_env):
     config = _config(tmp_path, 2)
-    data = tmp_path / "c" / "data"
 
     def qdel_one_then_open_the_gate() -> None:
         try:
-            _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
-            _wait_for(lambda: len(_journal(tmp_path, "batch_job")) == 2, "2 jobs journalled")
-            jobs = [e["job_id"] for e in _journal(tmp_path, "batch_job")]
+            _wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
+            _wait_for(lambda: len(journal(tmp_path, "batch_job")) == 2, "2 jobs journalled")
+            jobs = [e["job_id"] for e in journal(tmp_path, "batch_job")]
             subprocess.run(["qdel", sorted(jobs)[0]], env={**os.environ, **pbs_env}, check=True)
             _wait_for(
                 lambda: any(
@@ -138,17 +122,19 @@ def test_qdel_of_a_running_subjob_is_a_cancelled_run(tmp_path, enchanted, pbs_en
         finally:
             (tmp_path / "gate").touch()
 
-    helper = threading.Thread(target=qdel_one_then_open_the_gate, daemon=True)
-    helper.start()
-    result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
-    helper.join(timeout=5)
-    assert list(_dataset(tmp_path)["status"]) == ["CANCELLED", "SUCCESS"], result.stderr
+    result = run_beside(
+        lambda: enchanted(
+            "run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env
+        ),
+        qdel_one_then_open_the_gate,
+    )
+    assert list(dataset(tmp_path)["status"]) == ["CANCELLED", "SUCCESS"], result.stderr
 
 
 def test_a_job_over_its_walltime_is_a_timeout_run(tmp_path, enchanted, pbs_env):
     config = _config(tmp_path, 1, qsub_args=["-l", "walltime=00:00:02"])
     result = enchanted("run", write_config(tmp_path / "c.yaml", config), cwd=tmp_path, env=pbs_env)
-    df = _dataset(tmp_path)
+    df = dataset(tmp_path)
     assert list(df["status"]) == ["TIMEOUT"], result.stderr
     [qsub] = _submissions(tmp_path)
     assert "-J" not in qsub  # a single run is a job of its own
@@ -176,7 +162,7 @@ def test_a_refusing_qsub_ends_the_campaign_with_its_message(tmp_path, enchanted,
     assert result.returncode == 3, result.stderr
     assert "qsub failed: qsub: Unknown queue" in result.stderr
     assert "Traceback" not in result.stderr
-    assert _journal(tmp_path, "aborted")
+    assert journal(tmp_path, "aborted")
 
 
 def test_pbs_keys_do_not_mix_with_slurm_keys(tmp_path, enchanted):
@@ -195,33 +181,24 @@ def test_a_template_with_per_run_option_lines_goes_one_job_per_run(tmp_path, enc
     assert result.returncode == 0, result.stderr
     submissions = _submissions(tmp_path)
     assert len(submissions) == 2 and not any("-J" in qsub for qsub in submissions)
-    for run_dir in _dataset(tmp_path)["run_dir"]:
+    for run_dir in dataset(tmp_path)["run_dir"]:
         assert (Path(run_dir) / "own.out").exists()
 
 
 def test_resume_after_kill_9_re_attaches_to_the_subjobs(tmp_path, cli_env, enchanted, pbs_env):
     path = write_config(tmp_path / "c.yaml", _config(tmp_path, 2))
-    data = tmp_path / "c" / "data"
-    first = subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env={**cli_env, **pbs_env},
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_run(path, {**cli_env, **pbs_env}, cwd=tmp_path)
     try:
-        _wait_for(lambda: len(list(data.glob("*/started.txt"))) == 2, "2 runs started")
-        _wait_for(lambda: len(_journal(tmp_path, "batch_job")) == 2, "2 subjobs journalled")
+        _wait_for(lambda: started_runs(tmp_path) == 2, "2 runs started")
+        _wait_for(lambda: len(journal(tmp_path, "batch_job")) == 2, "2 subjobs journalled")
     finally:
-        first.send_signal(signal.SIGKILL)
-        first.wait()
-    before = {e["job_id"] for e in _journal(tmp_path, "batch_job")}
+        kill_9(first)
+    before = {e["job_id"] for e in journal(tmp_path, "batch_job")}
     threading.Timer(2.0, (tmp_path / "gate").touch).start()
     result = enchanted("run", str(path), "--resume", cwd=tmp_path, env=pbs_env)
     assert result.returncode == 0, result.stderr
-    assert (_dataset(tmp_path)["status"] == "SUCCESS").all()
-    assert {e["job_id"] for e in _journal(tmp_path, "batch_job")} == before
+    assert (dataset(tmp_path)["status"] == "SUCCESS").all()
+    assert {e["job_id"] for e in journal(tmp_path, "batch_job")} == before
     assert len(_submissions(tmp_path)) == 1  # the one array; nothing submitted again
 
 

@@ -155,10 +155,10 @@ def test_the_dask_examples_validate_and_the_local_one_runs(tmp_path, enchanted):
 def test_ctrl_c_on_a_dask_campaign_prints_a_few_lines_not_tracebacks(tmp_path, cli_env):
     # a terminal's Ctrl-C reaches the whole process group: the workers too
     import subprocess
-    import sys
     import time
 
     from campaign_configs import write_config
+    from processes import start_run
 
     sampler = {"type": "ArraySampler", "parameters": ["sleep"], "values": [[3.0] * 8]}
     config = basic_config(tmp_path / "c", {"type": "es_test_plugins:SleepRunner"}, sampler)
@@ -167,16 +167,7 @@ def test_ctrl_c_on_a_dask_campaign_prints_a_few_lines_not_tracebacks(tmp_path, c
         "LocalCluster_config": {"n_workers": 2, "threads_per_worker": 1},
     }
     path = write_config(tmp_path / "c.yaml", config)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    proc = start_run(path, cli_env, cwd=tmp_path, stderr=subprocess.PIPE, own_session=True)
     journal = tmp_path / "c" / "journal.jsonl"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and '"submitted"' not in (

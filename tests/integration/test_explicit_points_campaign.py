@@ -5,14 +5,13 @@ from __future__ import annotations
 import glob
 import os
 import signal
-import subprocess
-import sys
 import time
 
 import numpy as np
 import pandas as pd
 import pytest
 from campaign_configs import write_config
+from processes import start_quiet_run
 
 from enchanted_surrogates.journal import read_journal
 
@@ -42,18 +41,6 @@ def _config(base, points_file):
     }
 
 
-def _start(config_path, env, *args):
-    return subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(config_path), "-q", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def _asked_in_order(base):
     asked = {
         e["index"]: e["point"]
@@ -75,7 +62,7 @@ def test_killed_and_resumed_campaign_ran_exactly_the_selected_rows_in_order(tmp_
     base = tmp_path / "camp"
     path = write_config(tmp_path / "c.yaml", _config(base, points_file))
 
-    first = _start(path, cli_env)
+    first = start_quiet_run(path, cli_env)
     deadline = time.monotonic() + 60
     while (
         time.monotonic() < deadline
@@ -84,7 +71,7 @@ def test_killed_and_resumed_campaign_ran_exactly_the_selected_rows_in_order(tmp_
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait(timeout=30)
-    done = _start(path, cli_env, "--resume")
+    done = start_quiet_run(path, cli_env, "--resume")
     _, err = done.communicate(timeout=180)
     assert done.returncode == 0, err
 

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from campaign_configs import double_gaussian_config, write_config
+from processes import start_run
 
 pytestmark = pytest.mark.integration
 
@@ -72,15 +73,7 @@ def test_run_shows_the_warning_before_it_starts(tmp_path, cli_env):
     config = double_gaussian_config(tmp_path / "camp")
     config["samplers"]["s1"]["budget"] = BILLION
     path = write_config(tmp_path / "c.yaml", config)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(path)],
-        cwd=tmp_path,
-        env=cli_env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_run(path, cli_env, cwd=tmp_path, stderr=subprocess.PIPE)
     try:
         seen = [process.stderr.readline() for _ in range(3)]
     finally:

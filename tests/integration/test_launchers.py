@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from campaign_configs import basic_config
+from rank_counting import rank_counting_config, rank_counts
 from slurm_cluster import default_partition
 
 import enchanted_surrogates
@@ -97,33 +98,14 @@ def test_srun_launches_the_ranks_inside_a_batch_job(tmp_path, mpi_program):
     assert df["task_0"].tolist() == [1] and df["task_1"].tolist() == [1]
 
 
-RANK_SCRIPT = """#!/bin/sh
-touch "$1/$$"
-ls "$1" | wc -l >> "$2"
-sleep 1
-rm "$1/$$"
-"""
-
-
 @pytest.mark.slow
 def test_the_local_executor_never_runs_more_declared_cores_than_it_has(tmp_path, mpi_program):
     """4 cores, runs of 2 ranks each: at most 2 runs (4 ranks) at once, though the pool has
     4 workers. Each rank counts the ranks alive when it starts (never more than are)."""
-    alive, seen = tmp_path / "alive", tmp_path / "seen.txt"
-    alive.mkdir()
-    script = tmp_path / "rank.sh"
-    script.write_text(RANK_SCRIPT)
-    script.chmod(0o755)
-    sampler = {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0.0, 1.0]], "budget": 6}
-    runner = {
-        "type": "CommandRunner",
-        "command": [str(script), str(alive), str(seen)],
-        "launcher": {"type": "mpirun", "ranks": 2},
-    }
-    config = basic_config(tmp_path / "c", runner, sampler)
+    config, seen = rank_counting_config(tmp_path)
     config["executors"]["e1"]["max_workers"] = 4
     df = enchanted_surrogates.run(config)
     assert (df["status"] == "SUCCESS").all(), df["error"].tolist()
-    counts = [int(line) for line in seen.read_text().split()]
+    counts = rank_counts(seen)
     assert len(counts) == 12  # every rank of every run ran
     assert max(counts) <= 4

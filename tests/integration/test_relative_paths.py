@@ -5,38 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from campaign_configs import write_config
+from relative_paths import project_folder, relative_config
 
 pytestmark = pytest.mark.integration
 
 
 def _config(paths: str | None) -> dict:
-    config = {
-        "executors": {"e": {"type": "LocalExecutor", "max_workers": 1}},
-        "samplers": {"s": {"type": "ArraySampler", "parameters": ["x"], "values": [[1, 2]]}},
-        "runners": {
-            "r": {
-                "type": "CommandRunner",
-                "command": ["cat", "input.txt"],
-                "inputs": [{"template": "input.txt.j2"}],
-                "outputs": [{"type": "regex", "pattern": r"x=(?P<seen>\S+)"}],
-            }
-        },
-        "supervisor": {
-            "base_run_dir": "runs",
-            "run_order": [{"executor": "e", "sampler": "s", "runner": "r"}],
-        },
+    runner = {
+        "type": "CommandRunner",
+        "command": ["cat", "input.txt"],
+        "inputs": [{"template": "input.txt.j2"}],
+        "outputs": [{"type": "regex", "pattern": r"x=(?P<seen>\S+)"}],
     }
-    if paths:
-        config["paths"] = paths
-    return config
+    return relative_config(runner, paths)
 
 
 @pytest.fixture
 def project(tmp_path):
-    folder = tmp_path / "project"
-    folder.mkdir()
-    (folder / "input.txt.j2").write_text("x={{ x }}\n")
-    return folder
+    return project_folder(tmp_path)
 
 
 def test_paths_config_runs_the_same_from_another_directory(tmp_path, project, enchanted):

@@ -7,13 +7,12 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 
 import pandas as pd
 import pytest
 from campaign_configs import write_config
+from processes import start_quiet_run
 
 from enchanted_surrogates.journal import read_journal
 from enchanted_surrogates.samplers.random import RandomSampler
@@ -86,18 +85,6 @@ def expected_points(config):
     return points
 
 
-def start(config_path, env, *args):
-    return subprocess.Popen(
-        [sys.executable, "-m", "enchanted_surrogates", "run", str(config_path), "-q", *args],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-
-
 def assert_each_run_once(base):
     """Every run directory's runner was invoked exactly once (never repeated)."""
     paths = glob.glob(str(base / "data" / "*" / "invocations.txt"))
@@ -154,12 +141,12 @@ def test_kill_9_at_a_random_moment_then_resume(tmp_path, cli_env, trial):
     base = tmp_path / "camp"
     config = KINDS[kind](base, seed=100 + trial)
     path = write_config(tmp_path / "c.yaml", config)
-    process = start(path, cli_env)
+    process = start_quiet_run(path, cli_env)
     time.sleep(rng.uniform(0.4, 1.6))
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=30)
     before = finished_before(base)
-    done = start(path, cli_env, "--resume")
+    done = start_quiet_run(path, cli_env, "--resume")
     _, err = done.communicate(timeout=180)
     assert done.returncode == 0, err
     check_campaign(base, config, kind, before)
@@ -172,7 +159,7 @@ def test_sigterm_and_sigint_stop_within_5_seconds_and_resume(tmp_path, cli_env, 
     config["samplers"]["s"]["budget"] = 10
     config["runners"] = {"r1": {**COUNTING, "sleep": 1.0}, "r2": {**COUNTING, "sleep": 30.0}}
     path = write_config(tmp_path / "c.yaml", config)
-    process = start(path, cli_env)
+    process = start_quiet_run(path, cli_env)
     deadline = time.monotonic() + 60
     while (
         not any(e["event"] == "submitted" and e["stage"] == 1 for e in _events(base))
@@ -190,7 +177,7 @@ def test_sigterm_and_sigint_stop_within_5_seconds_and_resume(tmp_path, cli_env, 
     before = finished_before(base)
     config["runners"]["r2"]["sleep"] = 0.004  # harmless drift: runner options
     write_config(path, config)
-    done = start(path, cli_env, "--resume")
+    done = start_quiet_run(path, cli_env, "--resume")
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     df = pd.read_csv(base / "enchanted_dataset.csv")
@@ -293,7 +280,7 @@ def test_a_second_driver_of_the_same_base_run_dir_is_refused(tmp_path, cli_env, 
     config = single(base, seed=5)
     config["runners"]["r"]["sleep"] = 0.2
     path = write_config(tmp_path / "c.yaml", config)
-    first = start(path, cli_env)
+    first = start_quiet_run(path, cli_env)
     try:
         deadline = time.monotonic() + 30
         while not (base / "journal.jsonl").exists() and time.monotonic() < deadline:
@@ -382,7 +369,7 @@ def test_a_second_sigint_exits_at_once_and_the_journal_stays_readable(tmp_path, 
     config["samplers"]["s"]["budget"] = 4
     config["runners"]["r"]["sleep"] = 30.0
     path = write_config(tmp_path / "c.yaml", config)
-    process = start(path, cli_env)
+    process = start_quiet_run(path, cli_env)
     deadline = time.monotonic() + 60
     while not any(e["event"] == "submitted" for e in _events(base)):
         assert time.monotonic() < deadline
@@ -395,7 +382,7 @@ def test_a_second_sigint_exits_at_once_and_the_journal_stays_readable(tmp_path, 
     assert events[0]["event"] == "campaign_started"
     config["runners"]["r"]["sleep"] = 0.0
     write_config(path, config)
-    done = start(path, cli_env, "--resume")
+    done = start_quiet_run(path, cli_env, "--resume")
     _, err = done.communicate(timeout=120)
     assert done.returncode == 0, err
     assert len(pd.read_csv(base / "enchanted_dataset.csv")) == 4
@@ -436,7 +423,7 @@ def test_an_interrupted_extend_is_finished_by_resume(tmp_path, cli_env, enchante
     assert enchanted("run", path, cwd=tmp_path).returncode == 0
     config["runners"]["r"]["sleep"] = 0.3
     write_config(path, config)
-    process = start(path, cli_env, "--extend")
+    process = start_quiet_run(path, cli_env, "--extend")
     deadline = time.monotonic() + 60
     while sum(e["event"] == "finished" for e in _events(base)) < 13:
         assert time.monotonic() < deadline

@@ -5,61 +5,28 @@ scripts/start_slurm.sh. Without slurmdbd (CI's cluster) it comes from `scontrol 
 
 from __future__ import annotations
 
-import json
-import sys
 import uuid
 
-import pytest
-from campaign_configs import basic_config, write_config
-from slurm_cluster import default_partition, queued
+from batch_campaigns import batch_config, burn_runner, dask_slurm_executor, journal
+from campaign_configs import write_config
+from slurm_cluster import default_partition, queued, slurm_campaign_marks
 
 PARTITION = default_partition()
-pytestmark = [
-    pytest.mark.integration,
-    pytest.mark.slow,
-    pytest.mark.skipif(PARTITION is None, reason="no SLURM cluster reachable"),
-]
-
-BURN = (
-    "import time\nt = time.process_time()\n"
-    "while time.process_time() - t < 0.5: pass\nprint('done = 1')\n"
-)
+pytestmark = slurm_campaign_marks(PARTITION)
 
 
 def test_worker_jobs_are_journalled_and_accounted_with_core_hours_in_log_and_status(
     tmp_path, enchanted
 ):
     job_name = f"es-acct-{uuid.uuid4().hex[:6]}"
-    program = tmp_path / "burn.py"
-    program.write_text(BURN)
-    sampler = {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0.0, 1.0]], "budget": 3}
-    runner = {
-        "type": "CommandRunner",
-        "command": [sys.executable, str(program)],
-        "outputs": [{"type": "key_value"}],
-    }
-    config = basic_config(tmp_path / "c", runner, sampler)
-    config["executors"]["e1"] = {
-        "type": "DaskExecutor",
-        "scale_n_jobs": 1,
-        "SLURMcluster_config": {
-            "queue": PARTITION,
-            "cores": 1,
-            "processes": 1,
-            "memory": "1GB",
-            "walltime": "00:10:00",
-            "job_name": job_name,
-            "interface": "lo",
-        },
-    }
+    runner = burn_runner(tmp_path / "burn.py", 0.5)
+    executor = dask_slurm_executor(PARTITION, job_name, 1, helpers_on_path=False)
+    config = batch_config(tmp_path, 3, runner, executor, seed=None)
     path = write_config(tmp_path / "c.yaml", config)
     done = enchanted("run", path, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
-    journal = [
-        json.loads(line) for line in (tmp_path / "c" / "journal.jsonl").read_text().splitlines()
-    ]
-    started = [e for e in journal if e["event"] == "worker_job"]
-    accounted = [e for e in journal if e["event"] == "worker_job_accounting"]
+    started = journal(tmp_path, "worker_job")
+    accounted = journal(tmp_path, "worker_job_accounting")
     assert len(started) == 1 and started[0]["cores"] == 1
     assert [e["job_id"] for e in accounted] == [started[0]["job_id"]]
     entry = accounted[0]
