@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from enchanted_surrogates import __version__
-from enchanted_surrogates.cli.main import analyse as analysis_command
+from enchanted_surrogates.cli import analyse as analysis_command
 from enchanted_surrogates.cli.exit_codes import EXIT_OK, EXIT_USAGE
 from enchanted_surrogates.cli.init_project import TEMPLATES as TEMPLATE_NAMES
 from enchanted_surrogates.config import ConfigError, load_spec
