@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from enchanted_surrogates import __version__, secrets
+from enchanted_surrogates.compact_history import values_in_key_order
 from enchanted_surrogates.config import yaml12
 from enchanted_surrogates.config.errors import ConfigError
 from enchanted_surrogates.config.options import accepts_key
@@ -361,8 +362,8 @@ class Campaign:
         try:
             for level, sampler in zip(levels, samplers):
                 past = history.levels.get(level.index, LevelHistory())
-                points = [past.points[i] for i in sorted(past.points)]
-                restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
+                points = values_in_key_order(past.points)
+                restore_sampler(sampler, points, values_in_key_order(past.ended))
                 self._runner = runner = LevelRunner(
                     level,
                     sampler,
