@@ -244,3 +244,27 @@ def values_in_key_order(mapping: Mapping[Any, Any]) -> Sequence[Any]:
     if isinstance(mapping, (EndedChains, AskedPoints)):
         return _ValuesInKeyOrder(mapping)
     return [mapping[key] for key in sorted(mapping)]
+
+
+class ChainSet:
+    """A set of chains, `(level, index, parent)`, at a byte per point index: which ended,
+    for a streamed read of the journal's rows (a set of tuples: ~100 bytes each)."""
+
+    def __init__(self) -> None:
+        self._marks: dict[tuple[int, int], bytearray] = {}  # per level and parent
+
+    def add(self, chain: tuple[int, int, int]) -> None:
+        level, index, parent = chain
+        _mark(self._marks.setdefault((level, parent), bytearray()), index, 1)
+
+    def __contains__(self, chain: object) -> bool:
+        if not (isinstance(chain, tuple) and len(chain) == 3):
+            return False
+        level, index, parent = chain
+        marks = self._marks.get((level, parent))
+        return (
+            marks is not None
+            and isinstance(index, int)
+            and 0 <= index < len(marks)
+            and marks[index] == 1
+        )

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.compact_history import ENDED_POINT, AskedPoints, EndedChains
+from enchanted_surrogates.compact_history import ENDED_POINT, AskedPoints, ChainSet, EndedChains
 from enchanted_surrogates.journal import JournalPosition, read_journal
 from enchanted_surrogates.journal_checkpoint import catch_up
 
@@ -234,7 +234,7 @@ def iter_final_rows(path: str | Path, end: int | None = None) -> Iterator[dict[s
         for event in read_journal(path, containing=REOPENED)
         if event["event"] == "reopened"
     )
-    seen: set[tuple[int, int, int]] = set()
+    seen = ChainSet()
     at = JournalPosition()
     for event in read_journal(path, containing=(FINAL, REOPENED) if reopens else FINAL, at=at):
         if end is not None and at.offset > end:

@@ -15,6 +15,7 @@ from enchanted_surrogates import journal_checkpoint
 from enchanted_surrogates.compact_history import (
     ENDED_POINT,
     AskedPoints,
+    ChainSet,
     EndedChains,
     in_key_order,
     values_in_key_order,
@@ -139,20 +140,33 @@ def test_a_state_that_is_not_one_is_refused(state):
         EndedChains.load(state)
 
 
-def test_a_million_ended_chains_take_about_a_byte_each():
+def test_ended_chains_take_about_a_byte_each():
     tracemalloc.start()
     try:
-        chains, points = EndedChains(), AskedPoints()
-        for index in range(1_000_000):
+        chains, points, seen = EndedChains(), AskedPoints(), ChainSet()
+        for index in range(200_000):
             points[index] = {"x": index}
             chains[(index, 0)] = {"success": index % 7 != 0}
             points[index] = ENDED_POINT
+            seen.add((0, index, 0))
         held, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert len(chains) == len(points) == 1_000_000
-    assert chains[(7, 0)] == {"success": False} and points[999_999] is ENDED_POINT
-    assert held < 4 * 1024 * 1024  # a dict of them: ~200 MB
+    assert len(chains) == len(points) == 200_000 and (0, 199_999, 0) in seen
+    assert chains[(7, 0)] == {"success": False} and points[199_999] is ENDED_POINT
+    assert held < 1024 * 1024  # dicts and a set of them: ~60 MB
+
+
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 40), st.integers(0, 3))))
+def test_chain_set_answers_as_a_set(chains):
+    compact, truth = ChainSet(), set()
+    for chain in chains:
+        assert (chain in compact) == (chain in truth)
+        compact.add(chain)
+        truth.add(chain)
+    probes = [(lv, i, p) for lv in range(4) for i in range(-1, 42) for p in range(5)]
+    probes += ["x", (0, 1)]
+    assert [c in compact for c in probes] == [c in truth for c in probes]
 
 
 def _journal(path) -> None:
