@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import heapq
 import zlib
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import ItemsView, Iterator, Mapping, MutableMapping, Sequence, ValuesView
 from itertools import compress, islice
 from typing import Any
 
@@ -122,6 +122,20 @@ class EndedChains(MutableMapping[tuple[int, int], dict[str, Any]]):
         per_parent = [_keys(codes, parent) for parent, codes in sorted(self._codes.items())]
         return per_parent[0] if len(per_parent) == 1 else heapq.merge(*per_parent)
 
+    def values(self) -> ValuesView[dict[str, Any]]:
+        return _EndedValues(self)
+
+    def items(self) -> ItemsView[tuple[int, int], dict[str, Any]]:
+        return _EndedItems(self)
+
+    def _iter_values(self) -> Iterator[dict[str, Any]]:
+        """In key order, read from the bytes (no key built) unless a row is kept whole."""
+        if self._odd or len(self._codes) != 1:
+            return (self[key] for key in self)
+        (codes,) = self._codes.values()
+        rows = [_ROWS.get(code) for code in range(_ODD)]
+        return compress(map(rows.__getitem__, codes), codes)
+
     def dump(self) -> dict[str, Any]:
         """A JSON state: per parent the compressed bytes, and the rows kept whole."""
         return {
@@ -144,6 +158,20 @@ class EndedChains(MutableMapping[tuple[int, int], dict[str, Any]]):
                 raise ValueError("not an ended-chains state")
             chains._odd[(index, parent)] = row
         return chains
+
+
+class _EndedValues(ValuesView[dict[str, Any]]):
+    _mapping: EndedChains
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return self._mapping._iter_values()
+
+
+class _EndedItems(ItemsView[tuple[int, int], dict[str, Any]]):
+    _mapping: EndedChains
+
+    def __iter__(self) -> Iterator[tuple[tuple[int, int], dict[str, Any]]]:
+        return zip(self._mapping, self._mapping._iter_values())
 
 
 def _keys(codes: bytearray, parent: int) -> Iterator[tuple[int, int]]:
@@ -211,11 +239,13 @@ class AskedPoints(MutableMapping[int, dict[str, Any]]):
         return points
 
 
-def in_key_order(mapping: Mapping[Any, Any]) -> Iterator[Any]:
-    """The keys in order: a compact mapping iterates so already, without a list of them."""
-    if isinstance(mapping, (EndedChains, AskedPoints)):
-        return iter(mapping)
-    return iter(sorted(mapping))
+def unended_points(points: Mapping[int, dict[str, Any]]) -> list[int]:
+    """The indices, in order, of the points that may still start a chain: all of them,
+    but ENDED_POINT's (without rows, a single level: its one chain ended, or was reopened
+    and is open)."""
+    if isinstance(points, AskedPoints):
+        return sorted(points._live)
+    return sorted(index for index, point in points.items() if point is not ENDED_POINT)
 
 
 class _ValuesInKeyOrder(Sequence[Any]):

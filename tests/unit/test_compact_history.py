@@ -17,7 +17,7 @@ from enchanted_surrogates.compact_history import (
     AskedPoints,
     ChainSet,
     EndedChains,
-    in_key_order,
+    unended_points,
     values_in_key_order,
 )
 from enchanted_surrogates.journal import Journal
@@ -60,6 +60,7 @@ def _same_chains(compact: EndedChains, truth: dict) -> None:
     assert list(compact) == sorted(truth)
     assert list(compact.items()) == sorted(truth.items())
     assert list(compact.values()) == [truth[key] for key in sorted(truth)]
+    assert len(compact.values()) == len(compact.items()) == len(truth)
     for key in [(i, p) for i in range(-1, 42) for p in range(5)] + ["x", (1,), (1.5, 0)]:
         assert (key in compact) == (key in truth)
         assert compact.get(key) == truth.get(key)
@@ -89,7 +90,7 @@ POINT_OPS = st.lists(
 def _same_points(compact: AskedPoints, truth: dict) -> None:
     assert len(compact) == len(truth)
     assert list(compact) == sorted(truth)
-    assert list(in_key_order(compact)) == list(in_key_order(truth))
+    assert unended_points(compact) == unended_points(truth)
     assert list(values_in_key_order(compact)) == values_in_key_order(truth)
     for index in range(-1, 42):
         assert (index in compact) == (index in truth)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from enchanted_surrogates.compact_history import in_key_order
+from enchanted_surrogates.compact_history import unended_points
 from enchanted_surrogates.config.models import SupervisorConfig
 from enchanted_surrogates.config.spec import LevelSpec
 from enchanted_surrogates.disk_full import DiskFull
@@ -176,7 +176,7 @@ class LevelRunner:
             chain = history.open[key]
             if chain.parent < len(self.parents):
                 yield Chain(chain.index, chain.parent, chain.attempt), chain.stage, chain.params
-        for index in in_key_order(history.points):
+        for index in unended_points(history.points):
             for parent_index, parent in enumerate(self.parents):
                 key = (index, parent_index)
                 if key not in history.ended and key not in history.open:
