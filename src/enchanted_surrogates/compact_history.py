@@ -3,9 +3,10 @@
 
 A dict entry per run (a tuple key, its ints, a slot) costs ~150-200 bytes, so a
 1,000,000-run resume held ~200 MB for what one byte per point index says: whether the
-chain ended, and with which `success`. Both classes are mappings with the answers of the
-dicts they replace, iterated in key order (what every caller sorts into), and save as
-a few compressed bytes in the journal checkpoint.
+chain ended, and with which `success`. EndedChains and AskedPoints are mappings with the
+answers of the dicts they replace, iterated in key order (what every caller sorts into),
+saved as a few compressed bytes in the journal checkpoint; ChainSet is the set of chains
+a streamed read of the journal's rows has seen.
 """
 
 from __future__ import annotations
@@ -259,8 +260,7 @@ class _ValuesInKeyOrder(Sequence[Any]):
         return len(self._mapping)
 
     def __iter__(self) -> Iterator[Any]:
-        mapping = self._mapping
-        return (mapping[key] for key in mapping)
+        return iter(self._mapping.values())
 
     def __getitem__(self, at: Any) -> Any:
         if isinstance(at, slice):
