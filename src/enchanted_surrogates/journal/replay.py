@@ -11,13 +11,19 @@ attempt after it is the chain's truth, and the earlier one stays in the journal.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import JournalPosition, read_journal
 from enchanted_surrogates.journal.checkpoint import catch_up
+from enchanted_surrogates.journal.compact_history import (
+    ENDED_POINT,
+    AskedPoints,
+    ChainSet,
+    EndedChains,
+)
 
 FINAL = '"final":true'  # the fast filters for the lines a streamed read needs
 REOPENED = '"event":"reopened"'
@@ -34,10 +40,11 @@ class OpenChain:
 
 @dataclass
 class LevelHistory:
-    points: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # dicts, or without rows the compact mappings of compact_history
+    points: MutableMapping[int, dict[str, Any]] = field(default_factory=dict)
     batch_size: int | None = None
     parent_dirs: list[str] = field(default_factory=list)
-    ended: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    ended: MutableMapping[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     open: dict[tuple[int, int], OpenChain] = field(default_factory=dict)
     finished: bool = False
 
@@ -58,9 +65,14 @@ class CampaignHistory:
     budgets: dict[int, int] = field(default_factory=dict)  # the latest target per level
     levels: dict[int, LevelHistory] = field(default_factory=dict)
     runs_finished: int = 0
+    compact: bool = False  # levels without rows: ended chains and points in compact mappings
 
     def level(self, index: int) -> LevelHistory:
-        return self.levels.setdefault(index, LevelHistory())
+        if index not in self.levels:
+            self.levels[index] = (
+                LevelHistory(AskedPoints(), ended=EndedChains()) if self.compact else LevelHistory()
+            )
+        return self.levels[index]
 
     def final_rows(self) -> Iterator[dict[str, Any]]:
         """Every chain's dataset row, level by level, in the order the chains ended."""
@@ -91,10 +103,9 @@ def replayer(keep_rows: bool) -> Callable[[dict[str, Any] | None], Replayer]:
 
 
 # Without rows, an ended chain holds one of these, and its point (a single level: one chain
-# per point) this placeholder, shared and never changed: only the count of points asked
-# and the points not ended are used then, and a million-run resume stays small.
+# per point) ENDED_POINT, in the compact mappings of compact_history: only the count of
+# points asked and the points not ended are used then, and a million-run resume stays small.
 _SLIM_ROWS: dict[Any, dict[str, Any]] = {value: {"success": value} for value in (True, False)}
-_ENDED_POINT: dict[str, Any] = {}
 
 
 class Replayer:
@@ -102,7 +113,11 @@ class Replayer:
 
     def __init__(self, keep_rows: bool, state: dict[str, Any] | None = None) -> None:
         self.keep_rows = keep_rows
-        self.history = CampaignHistory() if state is None else _load_history(state, keep_rows)
+        self.history = (
+            CampaignHistory(compact=not keep_rows)
+            if state is None
+            else _load_history(state, keep_rows)
+        )
 
     def apply(self, event: dict[str, Any]) -> None:
         history = self.history
@@ -139,7 +154,7 @@ class Replayer:
                 level.open.pop(key, None)
                 level.ended.setdefault(key, self._ended_row(event["row"]))
                 if not self.keep_rows and key[0] in level.points:
-                    level.points[key[0]] = _ENDED_POINT
+                    level.points[key[0]] = ENDED_POINT
             else:
                 level.open[key] = OpenChain(key[0], key[1], event["stage"] + 1, event["row"])
         elif kind == "reopened":
@@ -184,15 +199,10 @@ class Replayer:
                 "points": [[i, point] for i, point in level.points.items()],
                 "ended": [[i, parent, row] for (i, parent), row in level.ended.items()],
             }
-        return {
-            "points": [[i, p] for i, p in level.points.items() if p is not _ENDED_POINT],
-            "ended_points": [i for i, p in level.points.items() if p is _ENDED_POINT],
-            "ended_columns": {
-                "index": [i for i, _ in level.ended],
-                "parent": [parent for _, parent in level.ended],
-                "success": [row.get("success") for row in level.ended.values()],
-            },
-        }
+        points, ended = level.points, level.ended
+        if not (isinstance(points, AskedPoints) and isinstance(ended, EndedChains)):
+            raise TypeError("a history without rows holds compact mappings")
+        return {"points": points.dump(), "ended": ended.dump()}
 
 
 def _load_history(state: dict[str, Any], keep_rows: bool) -> CampaignHistory:
@@ -201,20 +211,16 @@ def _load_history(state: dict[str, Any], keep_rows: bool) -> CampaignHistory:
         seeds=state["seeds"],
         budgets={int(level): int(n) for level, n in state["budgets"]},
         runs_finished=int(state["runs_finished"]),
+        compact=not keep_rows,
     )
     for saved in state["levels"]:
         level = history.level(int(saved["index"]))
-        level.points = {i: point for i, point in saved["points"]}
         if keep_rows:
+            level.points = {i: point for i, point in saved["points"]}
             level.ended = {(i, parent): row for i, parent, row in saved["ended"]}
-        else:
-            level.points.update(dict.fromkeys(saved["ended_points"], _ENDED_POINT))
-            columns = saved["ended_columns"]
-            rows = _SLIM_ROWS
-            level.ended = {
-                (i, parent): rows[ok] if ok is True or ok is False else {"success": ok}
-                for i, parent, ok in zip(columns["index"], columns["parent"], columns["success"])
-            }
+        else:  # a state of the earlier layout (columns of numbers) fails here: replayed afresh
+            level.points = AskedPoints.load(saved["points"])
+            level.ended = EndedChains.load(saved["ended"])
         level.batch_size = saved["batch_size"]
         level.parent_dirs = saved["parent_dirs"]
         level.open = {(c[0], c[1]): OpenChain(*c) for c in saved["open"]}
@@ -233,7 +239,7 @@ def iter_final_rows(path: str | Path, end: int | None = None) -> Iterator[dict[s
         for event in read_journal(path, containing=REOPENED)
         if event["event"] == "reopened"
     )
-    seen: set[tuple[int, int, int]] = set()
+    seen = ChainSet()
     at = JournalPosition()
     for event in read_journal(path, containing=(FINAL, REOPENED) if reopens else FINAL, at=at):
         if end is not None and at.offset > end:

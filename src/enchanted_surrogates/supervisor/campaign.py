@@ -18,6 +18,7 @@ from enchanted_surrogates.config.spec import CampaignSpec
 from enchanted_surrogates.executors.base import ExecutorUnusable
 from enchanted_surrogates.executors.completion import Interrupted
 from enchanted_surrogates.journal import JOURNAL_FILE, Journal
+from enchanted_surrogates.journal.compact_history import values_in_key_order
 from enchanted_surrogates.journal.replay import (
     CampaignHistory,
     LevelHistory,
@@ -275,8 +276,8 @@ class Campaign:
         try:
             for level, sampler in zip(levels, samplers):
                 past = history.levels.get(level.index, LevelHistory())
-                points = [past.points[i] for i in sorted(past.points)]
-                restore_sampler(sampler, points, [past.ended[k] for k in sorted(past.ended)])
+                points = values_in_key_order(past.points)
+                restore_sampler(sampler, points, values_in_key_order(past.ended))
                 self._runner = runner = LevelRunner(
                     context,
                     level,

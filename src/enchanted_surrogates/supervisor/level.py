@@ -24,6 +24,7 @@ from typing import Any
 from enchanted_surrogates.config.spec import LevelSpec
 from enchanted_surrogates.executors.base import Executor
 from enchanted_surrogates.executors.completion import CompletionStream
+from enchanted_surrogates.journal.compact_history import unended_points
 from enchanted_surrogates.journal.replay import LevelHistory
 from enchanted_surrogates.runs.status import Status
 from enchanted_surrogates.runs.task import RunResult, Task
@@ -111,7 +112,7 @@ class LevelRunner:
             chain = history.open[key]
             if chain.parent < len(self.parents):
                 yield Chain(chain.index, chain.parent, chain.attempt), chain.stage, chain.params
-        for index in sorted(history.points):
+        for index in unended_points(history.points):
             for parent_index, parent in enumerate(self.parents):
                 key = (index, parent_index)
                 if key not in history.ended and key not in history.open:
