@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -149,5 +150,12 @@ class Hdf5Dataset(TableWriter):
         ended = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_metadata(ended_at=ended)
         self._store.close()
-        frame = self._pd.read_hdf(self.path, KEY)
-        write_original_layout(self.path, frame, self.metadata.get("levels", "[]"))
+        write_original_layout(self.path, self._blocks(), self.metadata.get("levels", "[]"))
+
+    def _blocks(self) -> Iterator[Any]:
+        """The table back in blocks of rows; pandas closes the file after each read."""
+        if self.rows == 0:
+            yield self._pd.read_hdf(self.path, KEY)
+            return
+        for start in range(0, self.rows, BLOCK_ROWS):
+            yield self._pd.read_hdf(self.path, KEY, start=start, stop=start + BLOCK_ROWS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +22,6 @@ if TYPE_CHECKING:  # pandas is loaded by the caller that has a frame, not at imp
 
 
 COMPACT_BYTES = 32 * 1024  # a run's row up to this size lives in its object header
-
-
-def _put_table(group: Any, values: np.ndarray, columns: np.ndarray) -> Any:
-    group.create_dataset("values", data=values)
-    return group.create_dataset("columns", data=columns)
 
 
 def _run_groups(runs: Any, names: list[str], values: np.ndarray, columns: Any, h5py: Any) -> None:
@@ -40,34 +36,67 @@ def _run_groups(runs: Any, names: list[str], values: np.ndarray, columns: Any, h
     space = h5py.h5s.create_simple((1, values.shape[1]))
     last = {name: index for index, name in enumerate(names)}  # a name twice: the last row
     for name, index in last.items():
-        group = h5py.h5g.create(runs.id, name.encode())
+        key = name.encode()
+        if runs.id.links.exists(key):  # written from an earlier block: the later row wins
+            runs.id.unlink(key)
+        group = h5py.h5g.create(runs.id, key)
         row = h5py.h5d.create(group, b"values", h5py.h5t.IEEE_F64LE, space, dcpl=dcpl)
         row.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(values[index : index + 1]))
         h5py.h5o.link(columns.id, group, b"columns")
 
 
-def write_original_layout(path: str | Path, frame: pd.DataFrame, levels_json: str) -> None:
-    """Add the original's groups to the HDF5 file at `path` from the campaign's rows."""
+def write_original_layout(
+    path: str | Path, frames: Iterable[pd.DataFrame], levels_json: str
+) -> None:
+    """Add the original's groups to the HDF5 file at `path` from the campaign's rows, given
+    block by block (each block read while the file is closed), so memory stays flat."""
     import h5py
 
-    numeric = frame.select_dtypes(include=[np.number])
-    values = numeric.to_numpy(dtype=float)
-    names = np.array(numeric.columns, dtype=h5py.string_dtype("utf-8"))
+    levels = json.loads(levels_json or "[]")
+    deepest_level = max((int(level["level"]) for level in levels), default=None)
     with h5py.File(path, "a") as handle:
         for name in ("data", "metadata"):
             if name in handle:
                 del handle[name]
+    aggregated: Any = None
+    for frame in frames:
+        numeric = frame.select_dtypes(include=[np.number])
+        values = numeric.to_numpy(dtype=float)
         deepest = np.ones(len(frame), dtype=bool)
-        if "level" in frame and len(frame):
-            deepest = (frame["level"] == frame["level"].max()).to_numpy()
-        columns = _put_table(handle.require_group("data/aggregated"), values[deepest], names)
-        runs = handle.require_group("data/runs")
-        if "run_dir" in frame:
-            run_dirs = [os.path.basename(str(run_dir)) for run_dir in frame["run_dir"]]
-            _run_groups(runs, run_dirs, values, columns, h5py)
+        if "level" in frame and deepest_level is not None and len(frame):
+            deepest = (frame["level"] == deepest_level).to_numpy()
+        with h5py.File(path, "a") as handle:
+            if aggregated is None:
+                names = np.array(numeric.columns, dtype=h5py.string_dtype("utf-8"))
+                aggregated = _aggregated(handle.require_group("data/aggregated"), names)
+            table = handle["data/aggregated/values"]
+            rows = values[deepest]
+            if len(rows):
+                table.resize(table.shape[0] + len(rows), axis=0)
+                table[-len(rows) :] = rows
+            runs = handle.require_group("data/runs")
+            if "run_dir" in frame and len(frame):
+                run_dirs = [os.path.basename(str(run_dir)) for run_dir in frame["run_dir"]]
+                columns = handle["data/aggregated/columns"]
+                _run_groups(runs, run_dirs, values, columns, h5py)
+    with h5py.File(path, "a") as handle:
         run_groups = handle.require_group("metadata/run_groups")
-        for level in json.loads(levels_json or "[]"):
+        for level in levels:
             group = run_groups.create_group(str(level["level"]))
             group.attrs["sampler"] = level["sampler"]["type"]
             group.attrs["executors"] = [e["type"] for e in level["executors"]]
             group.attrs["runners"] = [r["type"] for r in level["runners"]]
+
+
+def _aggregated(group: Any, names: np.ndarray) -> bool:
+    """`values` (growing by blocks) and `columns` of the deepest level's rows."""
+    width = len(names)
+    group.create_dataset(
+        "values",
+        shape=(0, width),
+        maxshape=(None, width),
+        dtype=float,
+        chunks=(1024, max(width, 1)),
+    )
+    group.create_dataset("columns", data=names)
+    return True
