@@ -10,7 +10,8 @@ import time
 import pandas as pd
 import pytest
 from campaign_configs import write_config
-from test_resume import assert_each_run_once, finished_before, start
+from processes import start_quiet_run as start
+from test_resume import assert_each_run_once, finished_before
 
 from enchanted_surrogates.journal import read_journal
 
