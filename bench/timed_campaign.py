@@ -14,9 +14,14 @@ import pandas as pd
 import enchanted_surrogates
 
 
-def campaign_config(executor: dict, sampler: dict, runner: dict, base_run_dir: Path) -> dict:
+def campaign_config(
+    executor: dict, sampler: dict, runner: dict, base_run_dir: Path, extra: dict | None = None
+) -> dict:
     """A one-level campaign: a seeded RandomSampler with `sampler`'s keys, `runner` on
-    `executor`, warnings only (a bench measures, it does not report runs)."""
+    `executor`, warnings only (a bench measures, it does not report runs). `extra`: more
+    top-level sections, and `supervisor` keys merged into the supervisor's."""
+    extra = dict(extra or {})
+    supervisor = extra.pop("supervisor", {})
     return {
         "executors": {"e": executor},
         "samplers": {"s": {"type": "RandomSampler", "seed": 0, **sampler}},
@@ -24,8 +29,10 @@ def campaign_config(executor: dict, sampler: dict, runner: dict, base_run_dir: P
         "supervisor": {
             "base_run_dir": str(base_run_dir),
             "run_order": [{"sampler": "s", "executor": "e", "runner": "r"}],
+            **supervisor,
         },
         "logging": "WARNING",
+        **extra,
     }
 
 
@@ -40,11 +47,11 @@ def local(workers: int) -> dict:
 
 
 def timed_run(
-    executor: dict, sampler: dict, runner: dict, where: Path
+    executor: dict, sampler: dict, runner: dict, where: Path, extra: dict | None = None
 ) -> tuple[float, pd.DataFrame]:
     """Wall seconds of `enchanted_surrogates.run` in a fresh folder under `where`, and its
     dataset; the runs must all succeed."""
-    config = campaign_config(executor, sampler, runner, Path(tempfile.mkdtemp(dir=where)))
+    config = campaign_config(executor, sampler, runner, Path(tempfile.mkdtemp(dir=where)), extra)
     start = time.perf_counter()
     df = enchanted_surrogates.run(config, force=True)
     elapsed = time.perf_counter() - start
