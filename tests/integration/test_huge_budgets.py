@@ -26,12 +26,14 @@ DESIGNS = {
     "morris": {"type": "MorrisSampler", "trajectories": BILLION // 3},
 }
 
-# `enchanted validate` in a child that reports its own peak memory (ru_maxrss, in KiB).
+# `enchanted validate` in a child that reports its own peak memory in KiB: VmHWM, which
+# starts afresh with the exec (ru_maxrss would carry over the test process's own peak).
 MEASURED = (
-    "import resource, sys\n"
+    "import re, sys\n"
     "from enchanted_surrogates.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
-    "print(f'maxrss_kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n"
+    "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+    "print(f'maxrss_kb={peak}', file=sys.stderr)\n"
     "sys.exit(code)\n"
 )
 

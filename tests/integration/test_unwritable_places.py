@@ -90,6 +90,7 @@ def test_runs_hit_by_a_full_disk_are_redone_by_resume(tmp_path, enchanted, small
     }
     config = basic_config(small_disk / "camp", runner)
     config["samplers"]["s1"]["budget"] = 5
+    config["storage"] = {"type": "None"}  # the runs, not the dataset files, meet the full disk
     path = write_config(tmp_path / "c.yaml", config)
     result = enchanted("run", path, "-q", cwd=tmp_path, timeout=300)
     assert result.returncode == 5, result.stderr

@@ -88,7 +88,16 @@ class Datasets:
     def flush(self) -> None:
         self._each("flush")
 
-    def close(self) -> None:
+    def close(self, disk_full: bool = False) -> None:
+        """Finish every file; on a full disk, give up the ones that write much at the end
+        (HDF5 libraries handle a failed write badly, up to a crash): the journal holds
+        their rows and `--resume` writes them again."""
+        if disk_full:
+            for file in [f for f in self.files if isinstance(f, Hdf5Dataset)]:
+                self.files.remove(file)
+                self.failed.append(str(file.path))
+                file.abandon()
+                log.info("%s left out: the disk is full; --resume writes it again", file.path)
         self._each("close")
 
     def complete_paths(self) -> list[Path] | None:

@@ -15,7 +15,9 @@ beside it when the file is closed (original_h5_layout.py).
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import time
 import warnings
 from collections.abc import Iterator
@@ -150,6 +152,7 @@ class Hdf5Dataset(TableWriter):
         ended = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._write_metadata(ended_at=ended)
         self._store.close()
+        _room_for_a_copy(self.path)
         write_original_layout(self.path, self._blocks(), self.metadata.get("levels", "[]"))
 
     def _blocks(self) -> Iterator[Any]:
@@ -159,3 +162,13 @@ class Hdf5Dataset(TableWriter):
             return
         for start in range(0, self.rows, BLOCK_ROWS):
             yield self._pd.read_hdf(self.path, KEY, start=start, stop=start + BLOCK_ROWS)
+
+
+def _room_for_a_copy(path: Path) -> None:
+    """The original's layout roughly doubles the file. HDF5 libraries handle a write that
+    hits a full disk badly (h5py can crash the process afterwards), so refuse it first."""
+    free = os.statvfs(path.parent)
+    room = free.f_bavail * free.f_frsize
+    needed = max(1 << 20, 2 * path.stat().st_size)
+    if room < needed:
+        raise OSError(errno.ENOSPC, f"{room} bytes free, about {needed} needed", str(path))

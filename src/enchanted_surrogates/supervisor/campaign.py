@@ -273,6 +273,7 @@ class Campaign:
         )
         parents: list[dict[str, Any]] = [{}]
         aborted = ""
+        disk_full = False
         try:
             for level, sampler in zip(levels, samplers):
                 past = history.levels.get(level.index, LevelHistory())
@@ -307,9 +308,10 @@ class Campaign:
             journal.append("aborted", reason=aborted)
         except BaseException as exc:
             aborted = f"{type(exc).__name__}: {exc}"
+            disk_full = disk_full_error(exc) is not None
             log.exception(  # a full disk: the traceback goes to main.log, the CLI says why
                 "the campaign failed; finished runs are kept",
-                extra={"file_only": disk_full_error(exc) is not None},
+                extra={"file_only": disk_full},
             )
             executors.abort_all()
             journal.append("failed_campaign", reason=aborted)
@@ -319,7 +321,7 @@ class Campaign:
             executors.close_all()
             _remove_local_folder(files)
             progress.close()
-            dataset.close()
+            dataset.close(disk_full)
             if not self._stop_signal and not aborted:
                 journal.append("campaign_finished", elapsed_sec=time.monotonic() - started)
             journal.close()
