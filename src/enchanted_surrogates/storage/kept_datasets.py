@@ -90,9 +90,9 @@ class KeptDatasets:
         if self._open is not None:
             self._open.flush()
 
-    def close(self) -> None:
+    def close(self, disk_full: bool = False) -> None:
         if self._open is not None:
-            self._open.close()
+            self._open.close(disk_full)
 
     def complete_paths(self) -> list[Path] | None:
         return self.paths if self._open is None else self._open.complete_paths()
