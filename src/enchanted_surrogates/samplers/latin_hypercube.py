@@ -8,11 +8,12 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.base import SeededSamplerConfig
 from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
+from enchanted_surrogates.samplers.fixed_design import FixedDesignSampler
 
 
-class LatinHypercubeSampler(Sampler):
+class LatinHypercubeSampler(FixedDesignSampler):
     """Serves one Latin hypercube design over the whole budget, in order.
 
     The design is built once: strata per batch would lose the Latin property of the
@@ -62,10 +63,6 @@ class LatinHypercubeSampler(Sampler):
             d=len(self.parameters), **self._engine_options, **{seed_keyword: self.seed}
         )
         return from_unit(engine.random(self.budget), self._marginals)
-
-    def propose(self, n: int) -> list[dict]:
-        rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

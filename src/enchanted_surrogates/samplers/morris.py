@@ -8,13 +8,14 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.base import SeededSamplerConfig
 from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
+from enchanted_surrogates.samplers.fixed_design import FixedDesignSampler
 from enchanted_surrogates.samplers.saltelli import unit_problem
 from enchanted_surrogates.samplers.uq_extra import require
 
 
-class MorrisSampler(Sampler):
+class MorrisSampler(FixedDesignSampler):
     """`trajectories` one-at-a-time paths of D + 1 points each, in SALib's order.
 
     Built once on the unit cube's `levels`-point grid and mapped through each parameter's
@@ -66,10 +67,6 @@ class MorrisSampler(Sampler):
         return morris.sample(
             unit_problem(len(cfg.parameters)), cfg.trajectories, num_levels=cfg.levels, seed=seed
         )
-
-    def propose(self, n: int) -> list[dict]:
-        rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

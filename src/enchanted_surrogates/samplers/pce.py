@@ -11,8 +11,9 @@ import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 from scipy.stats import qmc
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig, resolve_seed
+from enchanted_surrogates.samplers.base import SeededSamplerConfig, resolve_seed
 from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
+from enchanted_surrogates.samplers.fixed_design import FixedDesignSampler
 from enchanted_surrogates.samplers.uq_extra import require
 
 _SEED_KEYWORD = "rng" if "rng" in inspect.signature(qmc.Sobol).parameters else "seed"
@@ -34,7 +35,7 @@ def expansion_terms(d: int, order: int) -> int:
     return math.comb(d + order, d)
 
 
-class PCESampler(Sampler):
+class PCESampler(FixedDesignSampler):
     """The nodes of a polynomial-chaos design, for `enchanted analyse`.
 
     `quadrature`: a full Gauss-Legendre tensor grid ((order + 1)^D nodes); `sparse`: a
@@ -127,10 +128,6 @@ class PCESampler(Sampler):
             growth=sparse,
         )
         return np.asarray(nodes).T, np.asarray(weights)
-
-    def propose(self, n: int) -> list[dict]:
-        rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (

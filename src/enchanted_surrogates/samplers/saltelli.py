@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 from pydantic import ConfigDict, Field, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SeededSamplerConfig
+from enchanted_surrogates.samplers.base import SeededSamplerConfig
 from enchanted_surrogates.samplers.distributions import DistributionsConfig, from_unit
+from enchanted_surrogates.samplers.fixed_design import FixedDesignSampler
 from enchanted_surrogates.samplers.uq_extra import require
 
 
@@ -18,7 +19,7 @@ def unit_problem(d: int) -> dict[str, Any]:
     return {"num_vars": d, "names": [f"u{j}" for j in range(d)], "bounds": [[0.0, 1.0]] * d}
 
 
-class SaltelliSampler(Sampler):
+class SaltelliSampler(FixedDesignSampler):
     """The points of a Saltelli design, in SALib's order, for `enchanted analyse`.
 
     The design is `base_samples` blocks of D + 2 rows (2D + 2 with second-order indices)
@@ -81,10 +82,6 @@ class SaltelliSampler(Sampler):
             calc_second_order=cfg.second_order,
             seed=seed,
         )
-
-    def propose(self, n: int) -> list[dict]:
-        rows = self.design[self.submitted : self.submitted + n]
-        return [dict(zip(self.parameters, row)) for row in rows]
 
     def describe(self) -> str:
         return (
