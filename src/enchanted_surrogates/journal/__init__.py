@@ -11,7 +11,6 @@ the middle of a write, is ignored on read.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from enchanted_surrogates.journal import lines as journal_lines
+from enchanted_surrogates.journal.codec import dumps
 
 JOURNAL_FILE = "journal.jsonl"
 
@@ -31,13 +31,13 @@ class Journal:
         self.path = Path(path)
         self.sync_interval = sync_interval
         _drop_torn_tail(self.path)
-        self._handle = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - lives with self
+        self._handle = open(self.path, "ab")  # noqa: SIM115 - lives with self
         self._last_sync = time.monotonic()
         self._unsynced = False
 
     def append(self, event: str, **fields: Any) -> None:
         record = {"event": event, "t": round(time.time(), 6), **fields}
-        self._handle.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
+        self._handle.write(dumps(record) + b"\n")
         self._unsynced = True
 
     def flush(self) -> None:
