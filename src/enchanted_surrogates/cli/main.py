@@ -142,6 +142,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if getattr(args, "base_run_dir", None):  # typed here: relative to here
         args.base_run_dir = os.path.abspath(args.base_run_dir)
     args.config = enter_config_dir(args.config)
+    if args.command == "run":
+        from enchanted_surrogates.executors.early_forkserver import start_early
+
+        start_early(args.config)
     try:
         spec = load_spec(
             args.config,

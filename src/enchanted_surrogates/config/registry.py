@@ -67,6 +67,12 @@ def _normal(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
 
 
+def builtin_target(kind: str, type_name: str) -> str | None:
+    """The import path a built-in `type:` name stands for, or None if it is not one."""
+    wanted = _normal(type_name)
+    return next((t for n, t in BUILTINS[kind].items() if _normal(n) == wanted), None)
+
+
 def _plugins(kind: str) -> dict[str, str]:
     return {ep.name: ep.value for ep in entry_points(group=f"enchanted_surrogates.{kind}")}
 

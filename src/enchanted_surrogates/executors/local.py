@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveInt
 from enchanted_surrogates.executors.base import Executor, ExecutorUnusable
 from enchanted_surrogates.executors.chunking import ChunkPolicy
 from enchanted_surrogates.executors.core_packing import CorePacker
+from enchanted_surrogates.executors.early_forkserver import preload_worker
 from enchanted_surrogates.executors.pool_slots import PoolSlots, init_worker, run_chunk
 from enchanted_surrogates.executors.script_main import script_safe_context
 from enchanted_surrogates.runs.status import Status
@@ -66,8 +67,7 @@ class LocalExecutor(Executor):
         self.crash_attempts = config.crash_attempts
         self._context = script_safe_context(config.start_method)
         if config.start_method == "forkserver":
-            # Workers fork from a server that already imported the worker side once.
-            self._context.set_forkserver_preload([run_chunk.__module__])
+            preload_worker(self._context)
         self._pool: ProcessPoolExecutor | None = None
         self._slots: PoolSlots | None = None
         self._chunks = ChunkPolicy()
