@@ -10,7 +10,9 @@ work slows every command alike; medians are reported. The references:
 * for the campaign, a process that starts a bare `ProcessPoolExecutor` and runs
   `trivial.work` `--tasks` times (one `submit` each); the campaign is `enchanted run` on a
   config with as many `TrivialRunner` runs (run directories under `--dir`, /dev/shm by
-  default, so the disk does not decide).
+  default, so the disk does not decide), once with the defaults and once with
+  `storage: {type: None}` (no `runs.h5`, whose pandas, PyTables and h5py imports and
+  per-run groups are a large part of a short campaign).
 
 `--baseline SRC` also runs `--help`, `validate` and `run` from another source tree (for
 example `git archive <commit> | tar -x -C /tmp/base`, then `--baseline /tmp/base/src`) in
@@ -71,17 +73,20 @@ def main() -> int:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH), env.get("PYTHONPATH")]))
     cli = [sys.executable, "-m", "enchanted_surrogates"]
     where = Path(tempfile.mkdtemp(prefix="enchanted-startup-", dir=args.dir))
-    config = where / "trivial.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            campaign_config(
-                local(args.workers),
-                in_x(args.tasks),
-                {"type": "trivial:TrivialRunner"},
-                where / "runs",
+    configs = {}
+    for name, extra in {"defaults": None, "no-h5": {"storage": {"type": "None"}}}.items():
+        configs[name] = where / f"trivial-{name}.yaml"
+        configs[name].write_text(
+            yaml.safe_dump(
+                campaign_config(
+                    local(args.workers),
+                    in_x(args.tasks),
+                    {"type": "trivial:TrivialRunner"},
+                    where / f"runs-{name}",
+                    extra,
+                )
             )
         )
-    )
     commands = {
         "python -c pass": [sys.executable, "-c", "pass"],
         "enchanted --help": [*cli, "--help"],
@@ -93,7 +98,20 @@ def main() -> int:
             str(args.tasks),
             str(args.workers),
         ],
-        f"enchanted run, {args.tasks} runs": [*cli, "run", str(config), "--force", "-q"],
+        f"enchanted run, {args.tasks} runs": [
+            *cli,
+            "run",
+            str(configs["defaults"]),
+            "--force",
+            "-q",
+        ],
+        f"enchanted run, {args.tasks} runs, storage None": [
+            *cli,
+            "run",
+            str(configs["no-h5"]),
+            "--force",
+            "-q",
+        ],
     }
     envs = {name: env for name in commands}
     if args.baseline:
