@@ -6,24 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from pydantic import ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 
-from enchanted_surrogates.samplers.base import Sampler, SamplerConfig, plain
-
-PARQUET_SUFFIXES = (".parquet", ".pq")
-
-
-def read_points(path: Path) -> pd.DataFrame:
-    """The table in `path`; the suffix says the format (Parquet needs pyarrow)."""
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        try:
-            return pd.read_parquet(path)
-        except ImportError:
-            raise ValueError(
-                "file: reading Parquet needs pyarrow: pip install 'enchanted-surrogates[parquet]'"
-            ) from None
-    return pd.read_csv(path)
+from enchanted_surrogates.samplers.base import Sampler, SamplerConfig
+from enchanted_surrogates.samplers.points_file import PointsTable, read_points
 
 
 class ExplicitPointsSampler(Sampler):
@@ -83,20 +69,21 @@ class ExplicitPointsSampler(Sampler):
         self.config = cfg
         self.parameters = list(cfg.parameters)
         self.bounds = None
-        self.points = self._select(read_points(Path(cfg.file)), cfg)
+        columns = [cfg.column_of(p) for p in cfg.parameters]
+        self.points = self._select(read_points(Path(cfg.file), columns), cfg)
         self.budget = min(cfg.budget, len(self.points)) if cfg.budget else len(self.points)
         self.batch_size = cfg.batch_size or self.budget
 
     @staticmethod
-    def _select(table: pd.DataFrame, cfg: Config) -> list[dict]:
+    def _select(table: PointsTable, cfg: Config) -> list[dict]:
         columns = [cfg.column_of(p) for p in cfg.parameters]
-        missing = [c for c in columns if c not in table.columns]
+        missing = [c for c in columns if c not in table.values]
         if missing:
             raise ValueError(
                 f"file: no column {', '.join(map(repr, missing))} in {cfg.file} "
-                f"(it has {', '.join(map(str, table.columns))}); map one with `columns`"
+                f"(it has {', '.join(table.columns)}); map one with `columns`"
             )
-        n = len(table)
+        n = table.rows
         if cfg.rows is not None:
             outside = [r for r in cfg.rows if r >= n]
             if outside:
@@ -106,15 +93,11 @@ class ExplicitPointsSampler(Sampler):
             chosen = list(range(n))[cfg.start : cfg.stop]
         if not chosen:
             raise ValueError(f"file: no rows selected from {cfg.file} ({n} data rows)")
-        values = table[columns].iloc[chosen]
-        blank = values.isna().any(axis=1)
-        if blank.any():
-            first = chosen[int(blank.to_numpy().argmax())]
-            raise ValueError(f"file: row {first} has no value for some parameter")
-        return [
-            {p: plain(v) for p, v in zip(cfg.parameters, row)}
-            for row in values.itertuples(index=False, name=None)
-        ]
+        points = [{p: table.values[c][r] for p, c in zip(cfg.parameters, columns)} for r in chosen]
+        for row, point in zip(chosen, points):
+            if any(v is None for v in point.values()):
+                raise ValueError(f"file: row {row} has no value for some parameter")
+        return points
 
     def propose(self, n: int) -> list[dict]:
         return [dict(p) for p in self.points[self.submitted : self.submitted + n]]
