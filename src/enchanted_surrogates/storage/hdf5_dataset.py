@@ -16,6 +16,7 @@ beside it when the file is closed (original_h5_layout.py).
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import time
@@ -29,6 +30,7 @@ import numpy as np
 from enchanted_surrogates.storage.column_kinds import BOOL, INT, STR, logical
 from enchanted_surrogates.storage.original_h5_layout import write_original_layout
 from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter, require
+from enchanted_surrogates.utils.import_ahead import import_ahead
 
 HDF5_FILE = "runs.h5"
 KEY = "dataset"
@@ -48,13 +50,16 @@ class Hdf5Dataset(TableWriter):
     ) -> None:
         super().__init__(path, *args, **kwargs)
         require("tables", "hdf5", "HDF5 output")
-        # Imported only when an HDF5 file is written: pandas costs ~0.4 s of start-up that
-        # a campaign writing CSV or Parquet does not need.
-        import pandas as pd
-
-        self._pd = pd
+        import_ahead("pandas")
         self.metadata = dict(metadata or {})
         self._store: Any = None
+
+    @functools.cached_property
+    def _pd(self) -> Any:
+        """pandas, imported ahead in a thread when the file opens (see import_ahead)."""
+        import pandas as pd
+
+        return pd
 
     def layout(self) -> dict[str, Any]:
         """Per column: a numpy dtype name, and for strings ("str", byte width)."""
