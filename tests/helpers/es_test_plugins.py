@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from enchanted_surrogates.runners.base_runner import Runner
+from enchanted_surrogates.runners.command_runner import CommandRunner
 from enchanted_surrogates.samplers.base import Sampler
 from enchanted_surrogates.samplers.base_sampler import Sampler as LegacyBase
 
@@ -317,3 +318,21 @@ class GateRunner(Runner):
         while not os.path.exists(self.gate):
             time.sleep(0.05)
         return {"output": params["x"], "success": True}
+
+
+class HangAfterCommandRunner(CommandRunner):
+    """A CommandRunner subclass whose own Python hangs after the program: its timeout
+    must still hold, so it cannot be left to the program's wait."""
+
+    def single_code_run(self, run_dir: str, params: dict | None = None) -> dict:
+        import time
+
+        outputs = super().single_code_run(run_dir, params)
+        if (params or {}).get("hang"):
+            time.sleep(300)
+        return outputs
+
+
+def read_nothing(run_dir: str) -> dict:
+    """A user's output reader (a `function` output entry) that reads no output."""
+    return {}

@@ -13,6 +13,7 @@ import time
 import traceback
 from typing import Any
 
+from enchanted_surrogates.executors import program_limits
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
 from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
 from enchanted_surrogates.runners.checks import failed_check
@@ -53,14 +54,16 @@ def run_task(task: Task) -> RunResult:
             shutil.rmtree(work, ignore_errors=True)  # left by a worker that died mid-run
         os.makedirs(work, exist_ok=True)
         runner = get_runner(spec)
-        if spec.timeout or spec.memory_limit:
+        limited = bool(spec.timeout or spec.memory_limit)
+        if limited and not program_limits.runner_limits_its_program(runner):
             raw = run_limited(
                 runner, work, dict(task.params), spec.timeout, spec.memory_limit, usage
             )
         else:
             in_process = InProcessUsage()
             try:
-                raw = runner.single_code_run(run_dir=work, params=dict(task.params))
+                with program_limits.applied(spec.timeout, spec.memory_limit):
+                    raw = runner.single_code_run(run_dir=work, params=dict(task.params))
             finally:
                 usage.append(in_process.stop())
         outputs, status, error = check_outputs(raw)

@@ -13,10 +13,16 @@ import string
 import subprocess
 from typing import Any
 
-from enchanted_surrogates.executors import program_groups
+from enchanted_surrogates.executors import program_groups, program_limits
 from enchanted_surrogates.runners.base_runner import Runner
 from enchanted_surrogates.runners.command_config import CommandConfig
-from enchanted_surrogates.runners.command_entries import INPUT_PARSERS, OUTPUT_PARSERS, build_parser
+from enchanted_surrogates.runners.command_entries import (
+    INPUT_PARSERS,
+    OUTPUT_PARSERS,
+    FunctionOutput,
+    PluginOutput,
+    build_parser,
+)
 from enchanted_surrogates.runners.command_fill import SecretsLookup, ShellQuoting, fill
 from enchanted_surrogates.runners.error_readers import (
     ErrorReader,
@@ -33,9 +39,9 @@ from enchanted_surrogates.runs.secret_streams import Capture
 class CommandRunner(Runner):
     """Runs an external program once per point, in the point's run directory.
 
-    Time and memory limits are not handled here: give the runner entry `timeout:` and
-    `memory_limit:` and the framework runs this runner in a limited process group, which
-    the program inherits.
+    The runner entry's `timeout:` and `memory_limit:` are applied to the program: its
+    wait gets the time left of the run's timeout, its address space is capped, and on
+    timeout its whole process group is killed (executors/program_limits.py).
     """
 
     reusable = True  # keeps no per-run state in self
@@ -51,8 +57,24 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [build_parser(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [build_parser(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
+        self._user_code_outputs = any(
+            isinstance(entry, (FunctionOutput, PluginOutput)) for entry in cfg.outputs
+        )
         self.launcher = cfg.launcher
         self.errors = [ErrorReader(**entry.model_dump()) for entry in cfg.errors]
+
+    @property
+    def limits_its_program(self) -> bool:
+        """Whether the run's limits may be left to this runner rather than a limited child
+        per run: true while only this class's code runs beside the program, so that a
+        subclass's own Python or a user's output reader (`function`, a plugin) stays under the
+        limits."""
+        cls = type(self)
+        own = all(
+            getattr(cls, name) is getattr(CommandRunner, name)
+            for name in ("single_code_run", "_run", "_prepare", "_execute")
+        )
+        return own and not self._user_code_outputs
 
     def validation_warnings(self) -> list[str]:
         """What `validate` should say about this entry beyond its errors."""
@@ -114,7 +136,9 @@ class CommandRunner(Runner):
 
     def _execute(self, args: list[str] | str, env: dict[str, str], run_dir: str) -> int:
         """Run the program to its end with stdout/stderr in files (redacted as they are
-        written); its return code."""
+        written); its return code. Under the run's limits when the worker left them to
+        this runner (see `limits_its_program`)."""
+        limits = program_limits.current()
         with Capture(run_dir) as capture:
             try:
                 process = subprocess.Popen(
@@ -122,11 +146,18 @@ class CommandRunner(Runner):
                     env=env,
                     stdin=subprocess.DEVNULL,
                     **capture.targets,
-                    **program_groups.spawn_options(args, self.shell, run_dir, env),
+                    **program_groups.spawn_options(
+                        args,
+                        self.shell,
+                        run_dir,
+                        env,
+                        memory_bytes=limits.memory_bytes() if limits else None,
+                        own_group=limits is not None,
+                    ),
                 )
             except OSError as exc:
                 program = args if isinstance(args, str) else args[0]
                 raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
             capture.started(process)
-            with program_groups.tracked(process.pid):
-                return process.wait()
+            with program_groups.tracked(process.pid) as group:
+                return program_limits.wait(process, lambda: program_groups.kill(group))
