@@ -1,11 +1,9 @@
 """A CommandRunner's `timeout` and `memory_limit` are applied to its program, in the
 worker, instead of a forked child per run (issue 19 point 2: ~8 ms a run), and only where
-no user Python runs beside the program."""
+no user Python runs beside the program; a memory limit keeps the child."""
 
 from __future__ import annotations
 
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,7 +12,6 @@ import pytest
 from campaign_configs import basic_config
 
 import enchanted_surrogates
-from enchanted_surrogates.executors import program_groups
 
 pytestmark = pytest.mark.integration
 
@@ -67,17 +64,26 @@ def test_the_program_runs_under_the_memory_limit(tmp_path):
     assert (Path(rows[0]["run_dir"]) / "stdout.txt").read_text().strip() == str(500 * 2**20)
 
 
-@pytest.mark.parametrize("prlimit", [True, False], ids=["prlimit", "preexec_fn"])
-def test_spawn_options_cap_the_program_with_or_without_prlimit(tmp_path, monkeypatch, prlimit):
-    if not prlimit:
-        monkeypatch.setattr(program_groups, "_prlimit", lambda: None)
-    elif program_groups._prlimit() is None:
-        pytest.skip("util-linux prlimit is not installed")
-    code = "import resource; print(resource.getrlimit(resource.RLIMIT_AS)[0])"
-    options = program_groups.spawn_options(
-        [sys.executable, "-c", code], False, str(tmp_path), {"PATH": "/usr/bin:/bin"}, 2**30
-    )
-    assert ("prlimit" in " ".join(options["args"])) is prlimit
-    done = subprocess.run(**options, cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == str(2**30)
-    assert resource.getrlimit(resource.RLIMIT_AS)[0] != 2**30  # this process is untouched
+def test_an_output_reader_past_the_deadline_is_a_timeout(tmp_path):
+    """The runner's own work after the program is bounded too: a regular expression that
+    backtracks for ~10 s over the program's output ends at the run's timeout."""
+    runner = {
+        "type": "CommandRunner",
+        "command": ["sh", "-c", "printf %028db 0 | tr 0 a"],
+        "timeout": 1,
+        "outputs": [{"type": "regex", "pattern": "^(a+)+$", "name": "never"}],
+    }
+    start = time.monotonic()
+    rows = _campaign(tmp_path, runner, [0])
+    assert rows[0]["status"] == "TIMEOUT" and "timeout of 1 s" in rows[0]["error"]
+    assert time.monotonic() - start < 1 + 6
+
+
+def test_a_timed_out_program_tree_keeps_its_cpu_seconds(tmp_path):
+    """A killed launcher's children are not reaped by the worker: what they used is read
+    from the tree just before the kill, as the limited child's sampling did."""
+    burn = f"{sys.executable} -c 'while True: pass' & wait"
+    runner = {"type": "CommandRunner", "command": ["sh", "-c", burn], "timeout": 2}
+    (row,) = _campaign(tmp_path, runner, [0])
+    assert row["status"] == "TIMEOUT"
+    assert row["cpu_sec_r1"] >= 1.0

@@ -1,6 +1,6 @@
 """Per-run resource accounting: the CPU seconds and the peak resident memory of the run's
 whole process tree land in the dataset next to `runtime_sec_<runner>`, for runs inside the
-worker and for runs in a limited child (timeout set)."""
+worker, for a timeout kept in the worker, and for runs in a limited child (memory limit)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,12 @@ else:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize("timeout", [None, 60], ids=["in-worker", "limited-child"])
-def test_cpu_seconds_and_peak_memory_of_the_process_tree_are_columns(tmp_path, timeout):
+@pytest.mark.parametrize(
+    "limits",
+    [{}, {"timeout": 60}, {"memory_limit": 4000}],
+    ids=["in-worker", "timeout-in-worker", "limited-child"],
+)
+def test_cpu_seconds_and_peak_memory_of_the_process_tree_are_columns(tmp_path, limits):
     program = tmp_path / "tree.py"
     program.write_text(PROGRAM)
     sampler = {"type": "RandomSampler", "parameters": ["x"], "bounds": [[0.0, 1.0]], "budget": 1}
@@ -40,9 +44,8 @@ def test_cpu_seconds_and_peak_memory_of_the_process_tree_are_columns(tmp_path, t
         "type": "CommandRunner",
         "command": [sys.executable, str(program)],
         "outputs": [{"type": "key_value"}],
+        **limits,
     }
-    if timeout:
-        runner["timeout"] = timeout
     df = enchanted_surrogates.run(basic_config(tmp_path / "c", runner, sampler))
     assert (df["status"] == "SUCCESS").all(), df["error"].tolist()
     columns = list(df.columns)

@@ -16,9 +16,7 @@ of using vfork: 10-30 ms per program for a worker with pandas loaded, against ~1
 program whose path resolves is started through util-linux's `setpriv --pdeathsig KILL`
 (vfork, then setpriv sets the signal and execs the program in the same process), and only
 where setpriv lacks that option (util-linux < 2.33) or the program does not resolve (so
-that Popen reports it as before) through the `preexec_fn`. A memory limit the runner
-applies itself (program_limits.py) is set the same way: util-linux's `prlimit --as`
-between setpriv and the program, or `setrlimit` in the `preexec_fn`.
+that Popen reports it as before) through the `preexec_fn`.
 """
 
 from __future__ import annotations
@@ -27,7 +25,6 @@ import contextlib
 import ctypes
 import functools
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -68,68 +65,35 @@ def popen_options() -> dict[str, Any]:
 
 
 def spawn_options(
-    args: list[str] | str,
-    shell: bool,
-    cwd: str,
-    env: dict[str, str],
-    memory_bytes: int | None = None,
-    own_group: bool = False,
+    args: list[str] | str, shell: bool, cwd: str, env: dict[str, str], own_group: bool = False
 ) -> dict:
     """`subprocess.Popen` arguments (args, shell and `popen_options`) that start the
-    program with the death signal set, and with `memory_bytes` its RLIMIT_AS, through
-    setpriv and prlimit when they can (see the module docstring). `own_group`: the
-    program leads a new process group even where this process leads its own."""
+    program with the death signal set, through setpriv when it can (see the module
+    docstring). `own_group`: the program leads a new process group even where this
+    process leads its own (a run timed out by killing the program's group)."""
     options = popen_options()
     if own_group:
         options["process_group"] = 0
-    setpriv = _setpriv() if "preexec_fn" in options else None
-    prlimit = _prlimit() if memory_bytes else None
-    argv = ["/bin/sh", "-c", args] if shell else list(args)
-    program = _resolve(argv[0], cwd, env) if setpriv or prlimit else None
-    if program is None or (memory_bytes and prlimit is None):
-        if memory_bytes:
-            options["preexec_fn"] = _with_memory_limit(options.get("preexec_fn"), memory_bytes)
+    if "preexec_fn" not in options or _setpriv() is None:
         return {"args": args, "shell": shell, **options}
-    prefix: list[str] = []
-    if setpriv:
-        del options["preexec_fn"]
-        prefix = [setpriv, "--pdeathsig", "KILL", "--"]
-    if memory_bytes:
-        prefix += [prlimit, f"--as={memory_bytes}", "--"]
-    return {"args": [*prefix, program, *argv[1:]], "shell": False, **options}
-
-
-def _with_memory_limit(before: Callable[[], None] | None, memory_bytes: int) -> Callable:
-    """A `preexec_fn` that runs `before` (if any), then caps the address space."""
-
-    def preexec() -> None:
-        if before is not None:
-            before()
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    return preexec
-
-
-@functools.cache
-def _prlimit() -> str | None:
-    """The path of util-linux's prlimit if it runs a program under a limit, or None."""
-    return _working("prlimit", "--as=1073741824")
+    argv = ["/bin/sh", "-c", args] if shell else list(args)
+    program = _resolve(argv[0], cwd, env)
+    if program is None:
+        return {"args": args, "shell": shell, **options}
+    del options["preexec_fn"]
+    wrapped = [_setpriv(), "--pdeathsig", "KILL", "--", program, *argv[1:]]
+    return {"args": wrapped, "shell": False, **options}
 
 
 @functools.cache
 def _setpriv() -> str | None:
     """The path of a setpriv that sets a death signal, or None."""
-    return _working("setpriv", "--pdeathsig", "KILL")
-
-
-def _working(tool: str, *options: str) -> str | None:
-    """The path of `tool` if `tool *options -- /bin/true` succeeds, else None."""
-    path = shutil.which(tool)
+    path = shutil.which("setpriv")
     if path is None:
         return None
     try:
         done = subprocess.run(
-            [path, *options, "--", "/bin/true"],
+            [path, "--pdeathsig", "KILL", "--", "/bin/true"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

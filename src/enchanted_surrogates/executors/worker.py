@@ -5,6 +5,7 @@ Kept free of heavy imports (no pandas) so worker start-up and per-task cost stay
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import numbers
 import os
@@ -15,7 +16,7 @@ from typing import Any
 
 from enchanted_surrogates.executors import program_limits
 from enchanted_surrogates.executors.limits import ChildFailure, run_limited
-from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage
+from enchanted_surrogates.executors.run_usage import InProcessUsage, Usage, combine
 from enchanted_surrogates.runners.checks import failed_check
 from enchanted_surrogates.runs import secret_files, secrets
 from enchanted_surrogates.runs.errors import AbortCampaign, RunError
@@ -54,18 +55,22 @@ def run_task(task: Task) -> RunResult:
             shutil.rmtree(work, ignore_errors=True)  # left by a worker that died mid-run
         os.makedirs(work, exist_ok=True)
         runner = get_runner(spec)
-        limited = bool(spec.timeout or spec.memory_limit)
-        if limited and not program_limits.runner_limits_its_program(runner):
+        in_worker = program_limits.in_worker(runner, spec.timeout, spec.memory_limit)
+        if (spec.timeout or spec.memory_limit) and not in_worker:
             raw = run_limited(
                 runner, work, dict(task.params), spec.timeout, spec.memory_limit, usage
             )
         else:
             in_process = InProcessUsage()
+            limits: program_limits.ProgramLimits | None = None
             try:
-                with program_limits.applied(spec.timeout, spec.memory_limit):
+                scope = (
+                    program_limits.applied(spec.timeout) if in_worker else contextlib.nullcontext()
+                )
+                with scope as limits:
                     raw = runner.single_code_run(run_dir=work, params=dict(task.params))
             finally:
-                usage.append(in_process.stop())
+                usage.append(combine(in_process.stop(), limits.used if limits else None))
         outputs, status, error = check_outputs(raw)
         if status is Status.SUCCESS and spec.checks:
             error = failed_check(spec.checks, {**task.params, **outputs}) or ""

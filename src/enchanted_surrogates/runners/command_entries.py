@@ -137,6 +137,8 @@ OUTPUT_PARSERS: dict[str, type[Parser]] = {
     "function": FunctionParser,
     "table": TableParser,
 }
+# The readers and writers that run only the framework's own code (not `function`).
+BUILTIN_PARSERS = frozenset({*INPUT_PARSERS.values(), *OUTPUT_PARSERS.values()} - {FunctionParser})
 
 
 def _type_of(default: str | None) -> Any:

@@ -14,13 +14,13 @@ import subprocess
 from typing import Any
 
 from enchanted_surrogates.executors import program_groups, program_limits
+from enchanted_surrogates.parsers.optional import OptionalReader
 from enchanted_surrogates.runners.base_runner import Runner
 from enchanted_surrogates.runners.command_config import CommandConfig
 from enchanted_surrogates.runners.command_entries import (
+    BUILTIN_PARSERS,
     INPUT_PARSERS,
     OUTPUT_PARSERS,
-    FunctionOutput,
-    PluginOutput,
     build_parser,
 )
 from enchanted_surrogates.runners.command_fill import SecretsLookup, ShellQuoting, fill
@@ -39,9 +39,10 @@ from enchanted_surrogates.runs.secret_streams import Capture
 class CommandRunner(Runner):
     """Runs an external program once per point, in the point's run directory.
 
-    The runner entry's `timeout:` and `memory_limit:` are applied to the program: its
-    wait gets the time left of the run's timeout, its address space is capped, and on
-    timeout its whole process group is killed (executors/program_limits.py).
+    A run with `timeout:` (and no `memory_limit:`) executes in the worker: the program's
+    wait gets the time left and its whole process group is killed past it, and the rest
+    of the run is bounded by SIGALRM (executors/program_limits.py). Otherwise the limits
+    are those of a limited child per run, which the program inherits.
     """
 
     reusable = True  # keeps no per-run state in self
@@ -57,24 +58,28 @@ class CommandRunner(Runner):
         self.link_paths = cfg.link
         self.inputs = [build_parser(INPUT_PARSERS, entry) for entry in cfg.inputs]
         self.outputs = [build_parser(OUTPUT_PARSERS, entry) for entry in cfg.outputs]
-        self._user_code_outputs = any(
-            isinstance(entry, (FunctionOutput, PluginOutput)) for entry in cfg.outputs
-        )
         self.launcher = cfg.launcher
         self.errors = [ErrorReader(**entry.model_dump()) for entry in cfg.errors]
 
     @property
     def limits_its_program(self) -> bool:
-        """Whether the run's limits may be left to this runner rather than a limited child
-        per run: true while only this class's code runs beside the program, so that a
-        subclass's own Python or a user's output reader (`function`, a plugin) stays under the
-        limits."""
+        """Whether the run's timeout may be applied in the worker rather than in a limited
+        child per run: true while only this class's code runs beside the program, so that
+        a subclass's own Python or a user's output reader (`function`, a plugin) stays
+        under the limits of the child."""
         cls = type(self)
         own = all(
             getattr(cls, name) is getattr(CommandRunner, name)
             for name in ("single_code_run", "_run", "_prepare", "_execute")
         )
-        return own and not self._user_code_outputs
+        parsers = [
+            p.reader if type(p) is OptionalReader else p for p in (*self.inputs, *self.outputs)
+        ]
+        return (
+            own
+            and all(type(p) in BUILTIN_PARSERS for p in parsers)
+            and all(type(e) is ErrorReader for e in self.errors)
+        )
 
     def validation_warnings(self) -> list[str]:
         """What `validate` should say about this entry beyond its errors."""
@@ -138,7 +143,8 @@ class CommandRunner(Runner):
         """Run the program to its end with stdout/stderr in files (redacted as they are
         written); its return code. Under the run's limits when the worker left them to
         this runner (see `limits_its_program`)."""
-        limits = program_limits.current()
+        own_group = program_limits.current() is not None
+        program_limits.pause()  # an alarm inside Popen would lose the started program
         with Capture(run_dir) as capture:
             try:
                 process = subprocess.Popen(
@@ -151,8 +157,7 @@ class CommandRunner(Runner):
                         self.shell,
                         run_dir,
                         env,
-                        memory_bytes=limits.memory_bytes() if limits else None,
-                        own_group=limits is not None,
+                        own_group=own_group,
                     ),
                 )
             except OSError as exc:
@@ -160,4 +165,6 @@ class CommandRunner(Runner):
                 raise RunError(f"cannot start {program!r}: {exc.strerror}") from None
             capture.started(process)
             with program_groups.tracked(process.pid) as group:
-                return program_limits.wait(process, lambda: program_groups.kill(group))
+                code = program_limits.wait(process, lambda: program_groups.kill(group))
+        program_limits.resume()  # the outputs are read within the run's deadline too
+        return code
