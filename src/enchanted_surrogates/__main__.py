@@ -1,5 +1,5 @@
 """`python -m enchanted_surrogates` is the `enchanted` command."""
 
-from enchanted_surrogates.cli.main import main
+from enchanted_surrogates.cli.fast_exit import console_main
 
-raise SystemExit(main())
+console_main()
