@@ -29,8 +29,7 @@ def console_main() -> NoReturn:
 def exit_now(code: int | None) -> NoReturn:
     """End the process with `code` after the atexit handlers and a flush of stdout and
     stderr, skipping the teardown of modules and objects."""
-    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
-    if any(not thread.daemon for thread in others):
+    if any(not t.daemon and t is not threading.main_thread() for t in threading.enumerate()):
         sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -32,9 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import psutil
-
-from enchanted_surrogates.executors.run_usage import MB, Usage, combine
+from enchanted_surrogates.executors.run_usage import Usage, combine, tree_usage
 from enchanted_surrogates.runs.errors import RunTimeout
 
 
@@ -130,7 +128,7 @@ def wait(process: subprocess.Popen, kill_group: Callable[[], None]) -> int:
     if _ends_within(process, limits.time_left()):
         limits.used = _reap(process)
         return process.returncode
-    tree = _tree_usage(process.pid)
+    tree = tree_usage(process.pid)  # a killed launcher's ranks are not reaped here
     kill_group()
     limits.used = combine(tree, _reap(process))
     raise limits.timed_out()
@@ -163,23 +161,3 @@ def _reap(process: subprocess.Popen) -> Usage | None:
     _, status, used = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return Usage(used.ru_utime + used.ru_stime, used.ru_maxrss / 1024)  # Linux: kilobytes
-
-
-def _tree_usage(pid: int) -> Usage:
-    """CPU and RSS of the program's process tree now, just before it is killed (what a
-    killed MPI launcher's ranks used is lost with them otherwise)."""
-    cpu, rss = 0.0, 0
-    try:
-        root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return Usage(0.0, 0.0)
-    for process in processes:
-        try:
-            with process.oneshot():
-                times = process.cpu_times()
-                cpu += times.user + times.system
-                rss += process.memory_info().rss
-        except psutil.Error:
-            continue  # ended between listing and reading
-    return Usage(cpu, rss / MB)

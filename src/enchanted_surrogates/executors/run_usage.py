@@ -63,13 +63,8 @@ class TreeMonitor:
     def _sample(self, into: dict[tuple[int, float], float], tree: bool = True) -> None:
         """Read the root, and with `tree` its descendants (a scan of /proc: milliseconds,
         so runs shorter than one interval never pay for it)."""
-        try:
-            root = psutil.Process(self._pid)
-            processes = [root, *root.children(recursive=True)] if tree else [root]
-        except psutil.Error:
-            return
         rss = 0
-        for process in processes:
+        for process in _processes(self._pid, tree):
             try:
                 with process.oneshot():
                     key = (process.pid, process.create_time())
@@ -117,19 +112,36 @@ class _WorkerSampler:
 _sampler: _WorkerSampler | None = None
 
 
-def _tree_rss(pid: int) -> int:
+def _processes(pid: int, tree: bool = True) -> list[psutil.Process]:
+    """Process `pid` and, with `tree`, its descendants; none if it has ended."""
     try:
         root = psutil.Process(pid)
-        processes = [root, *root.children(recursive=True)]
+        return [root, *root.children(recursive=True)] if tree else [root]
     except psutil.Error:
-        return 0
+        return []
+
+
+def _tree_rss(pid: int) -> int:
     rss = 0
-    for process in processes:
+    for process in _processes(pid):
         try:
             rss += process.memory_info().rss
         except psutil.Error:
             continue  # ended between listing and reading
     return rss
+
+
+def tree_usage(pid: int) -> Usage:
+    """CPU and RSS of process `pid` and its descendants now (one look, no baseline)."""
+    cpu, rss = 0.0, 0
+    for process in _processes(pid):
+        try:
+            with process.oneshot():
+                cpu += _cpu(process.cpu_times())
+                rss += process.memory_info().rss
+        except psutil.Error:
+            continue  # ended between listing and reading
+    return Usage(cpu, rss / MB)
 
 
 class InProcessUsage:

@@ -70,13 +70,12 @@ class ExplicitPointsSampler(Sampler):
         self.parameters = list(cfg.parameters)
         self.bounds = None
         columns = [cfg.column_of(p) for p in cfg.parameters]
-        self.points = self._select(read_points(Path(cfg.file), columns), cfg)
+        self.points = self._select(read_points(Path(cfg.file), columns), cfg, columns)
         self.budget = min(cfg.budget, len(self.points)) if cfg.budget else len(self.points)
         self.batch_size = cfg.batch_size or self.budget
 
     @staticmethod
-    def _select(table: PointsTable, cfg: Config) -> list[dict]:
-        columns = [cfg.column_of(p) for p in cfg.parameters]
+    def _select(table: PointsTable, cfg: Config, columns: list[str]) -> list[dict]:
         missing = [c for c in columns if c not in table.values]
         if missing:
             raise ValueError(
