@@ -1,9 +1,12 @@
 """DaskExecutor: runs on dask.distributed — a LocalCluster, a running scheduler, or batch
 jobs through dask-jobqueue (SLURM, PBS, SGE, LSF, HTCondor, Moab, OAR).
 
-A thin adapter: each task is one `client.submit(run_on_worker, ...)`; its future feeds
-the completion stream through its done-callback, so results arrive as they finish and
-nothing polls files. Workers build a runner once per process (`worker.get_runner`).
+A thin adapter: tasks are handed to Dask as `client.map(run_on_worker, ...)`, one map for
+the runs the supervisor submits before it next waits (or every SUBMIT_BATCH runs): each
+`client.submit` is a graph update of its own for the scheduler, which shares the
+supervisor's process and cores. Each run's future feeds the completion stream through
+its done-callback, so results arrive as they finish and nothing polls files. Workers
+build a runner once per process (`worker.get_runner`).
 
 Worker loss is Dask's to handle: a task lost with its worker is rescheduled, and one
 that was on `crash_attempts` dying workers fails with KilledWorker; it is recorded as
@@ -14,6 +17,7 @@ The cluster starts on the first submitted run, so validating a config starts not
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import os
@@ -52,6 +56,7 @@ log = logging.getLogger(__name__)
 
 WORKER_LOGS = "dask-worker-logs"
 SCHEDULER_INFO_MAX_AGE_SEC = 1.0  # how stale the worker count of a foreign scheduler may be
+SUBMIT_BATCH = 100  # runs per `client.map` at most, so the first runs leave early
 
 
 class DaskExecutor(Executor):
@@ -71,6 +76,7 @@ class DaskExecutor(Executor):
         self._token = uuid.uuid4().hex[:8]
         self._foreign_slots = (0.0, 0)
         self._runs: dict[Future, tuple[Any, str]] = {}  # our future -> Dask's, lineage
+        self._queued: list[tuple[Task, str, str, Future]] = []  # (task, key, lineage, ours)
         self._depth = ChunkPolicy()  # how many runs to keep queued, from measured run times
         self._current_lineage = ""
         self._verdicts: Counter[str] = Counter()  # KilledWorker verdicts per lineage
@@ -148,33 +154,54 @@ class DaskExecutor(Executor):
         return self._send(task, lineage=None)
 
     def _send(self, task: Task, lineage: str | None) -> Future:
-        """Submit `task`; `lineage` names the submission whose attempts it continues.
+        """Queue `task` for the next `flush`; `lineage` names the submission whose
+        attempts it continues.
 
         Returns a plain future that completes once the run's result is already here: the
         result is fetched on the client's event loop as soon as Dask reports the run done,
         many at a time, so the supervisor never waits on a round trip to a worker.
         """
-        client = self._ensure_started(task)
+        self._ensure_started(task)
         key = run_key(task, self._token, next(self._keys))
-        packed = pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
-        resources = run_resources(task, self._cores_per_worker(client))
-        run = client.submit(
-            run_on_worker,
-            packed,
-            task.run_id,
-            lineage or key,
-            key=key,
-            pure=False,
-            resources=resources,
-        )
         outcome: Future = Future()
-        self._runs[outcome] = (run, lineage or key)
-        run.add_done_callback(lambda done: self._fetcher.finished(client, done, outcome))
+        self._runs[outcome] = (None, lineage or key)
+        self._queued.append((task, key, lineage or key, outcome))
+        if len(self._queued) >= SUBMIT_BATCH:
+            self.flush()
         return outcome
+
+    def flush(self) -> None:
+        """Hand the queued runs to Dask: one `client.map` per set of resources they ask."""
+        if not self._queued:
+            return
+        queued, self._queued = self._queued, []
+        client = self._started.client
+        cores = self._cores_per_worker(client)
+        alike: dict[Any, list[tuple[Task, str, str, Future]]] = {}
+        for entry in queued:
+            resources = run_resources(entry[0], cores)
+            alike.setdefault(tuple(sorted((resources or {}).items())), []).append(entry)
+        for resources, entries in alike.items():
+            runs = client.map(
+                run_on_worker,
+                [pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL) for task, *_ in entries],
+                [task.run_id for task, *_ in entries],
+                [lineage for _, _, lineage, _ in entries],
+                key=[key for _, key, _, _ in entries],
+                pure=False,
+                resources=dict(resources) or None,
+                fifo_timeout=0,  # a later map runs after this one, as submitted
+            )
+            for run, (_, _, lineage, outcome) in zip(runs, entries):
+                self._runs[outcome] = (run, lineage)
+                done = functools.partial(self._fetcher.finished, client, outcome=outcome)
+                run.add_done_callback(done)
 
     def collect(self, task: Task, future: Future) -> RunResult | Any:
         self._inflight.discard(future)
         run, self._current_lineage = self._runs.pop(future)
+        if run is None:  # cancelled before it was handed to Dask
+            return RunResult(run_id=task.run_id, status=Status.CANCELLED, error="cancelled")
         outcome = future.result()
         if isinstance(outcome, RunResult):
             self._depth.observe(outcome.runtime_sec)
@@ -226,13 +253,17 @@ class DaskExecutor(Executor):
         return {key for keys in per_worker.values() for key in keys}
 
     def is_running(self, future: Future) -> bool:
-        return self._runs[future][0].key in self._executing()
+        run = self._runs.get(future, (None, ""))[0]
+        return run is not None and run.key in self._executing()
 
     def cancel(self, future: Future) -> bool:
         """Cancel a run that has not started; True if it will not be recorded. (Dask cannot
         stop a started run: one that starts in the instant between the check and the cancel
         runs to its end on the worker, and its result is dropped.)"""
         run = self._runs[future][0]
+        if run is None:
+            self._queued = [entry for entry in self._queued if entry[3] is not future]
+            return future.cancel()
         if future.done() or run.key in self._executing():
             return False
         run.cancel()
@@ -240,13 +271,20 @@ class DaskExecutor(Executor):
 
     def cancel_all(self) -> None:
         """Withdraw every run that has not started (runs in progress go on)."""
+        self._drop_queued()
         if self._started is None:
             return
         executing = self._executing()
         runs = [self._runs[f][0] for f in self._inflight if not f.done()]
-        waiting = [run for run in runs if run.key not in executing]
+        waiting = [run for run in runs if run is not None and run.key not in executing]
         if waiting:
             self._started.client.cancel(waiting)
+
+    def _drop_queued(self) -> None:
+        """Cancel the runs not yet handed to Dask."""
+        queued, self._queued = self._queued, []
+        for *_, outcome in queued:
+            outcome.cancel()
 
     def job_events(self) -> list[JobEvent]:
         """Worker jobs submitted, and the accounting of those that ended, since last asked."""
@@ -258,6 +296,7 @@ class DaskExecutor(Executor):
     def close(self) -> None:
         """Shut the cluster down (batch jobs are cancelled); leave a foreign scheduler up."""
         started, self._started = self._started, None
+        self._drop_queued()
         if started is None:
             return
         if self._keeper is not None:
@@ -274,9 +313,10 @@ class DaskExecutor(Executor):
 
     def abort(self) -> None:
         """Cancel every run and shut down; closing the cluster stops the running ones."""
+        self._drop_queued()
         if self._started is not None and self._inflight:
             runs = [self._runs[f][0] for f in self._inflight if f in self._runs]
-            self._started.client.cancel(runs, force=True)
+            self._started.client.cancel([run for run in runs if run is not None], force=True)
         self.close()
 
     def describe(self) -> str:
@@ -317,39 +357,57 @@ def _worker_log_dir(run_dir: str) -> str:
 
 
 class _Fetcher:
-    """Fetches finished runs' results on the client's loop, every run that finished since
-    the last fetch in one `gather`: one request per worker for many short runs, as
-    `client.map` + `gather` does, instead of one per run."""
+    """Fetches finished runs' results on the client's loop, one `gather` at a time: the runs
+    that finish while a fetch is under way are fetched together by the next, so many short
+    runs make a few large requests (as `client.map` + `gather` does), not one per run, and
+    a run that finishes alone is fetched at once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiting: list[tuple[Any, Future]] = []
+        self._fetching = False
 
     def finished(self, client: Any, run: Any, outcome: Future) -> None:
         """Dask's done-callback (on its callback thread): queue the run for the next fetch."""
         with self._lock:
             self._waiting.append((run, outcome))
-            first = len(self._waiting) == 1
-        if first:
+            start = not self._fetching
+            self._fetching = True
+        if start:
             client.loop.add_callback(self._fetch_all, client)
 
     async def _fetch_all(self, client: Any) -> None:
-        with self._lock:
-            waiting, self._waiting = self._waiting, []
-        done = [(run, outcome) for run, outcome in waiting if run.status == "finished"]
-        for run, outcome in waiting:
-            if run.status != "finished":
-                outcome.set_result(run)
-        if not done:
-            return
-        try:
-            results = await client.gather([run for run, _ in done], asynchronous=True)
-        except Exception:  # one was lost with its worker meanwhile: fetch each on its own
-            for run, outcome in done:
-                await _fetch(run, outcome)
-            return
-        for (_, outcome), result in zip(done, results):
-            outcome.set_result(result)
+        while True:
+            with self._lock:
+                waiting, self._waiting = self._waiting, []
+                if not waiting:
+                    self._fetching = False
+                    return
+            try:
+                await _fetch_batch(client, waiting)
+            except BaseException:  # the loop is closing: the next run starts a fetch again
+                with self._lock:
+                    self._fetching = False
+                raise
+
+
+async def _fetch_batch(client: Any, waiting: list[tuple[Any, Future]]) -> None:
+    """Complete each outcome with its run's result; a run that did not finish (failed,
+    cancelled) completes with the Dask future itself."""
+    done = [(run, outcome) for run, outcome in waiting if run.status == "finished"]
+    for run, outcome in waiting:
+        if run.status != "finished":
+            outcome.set_result(run)
+    if not done:
+        return
+    try:
+        results = await client.gather([run for run, _ in done], asynchronous=True)
+    except Exception:  # one was lost with its worker meanwhile: fetch each on its own
+        for run, outcome in done:
+            await _fetch(run, outcome)
+        return
+    for (_, outcome), result in zip(done, results):
+        outcome.set_result(result)
 
 
 async def _fetch(run: Any, outcome: Future) -> None:

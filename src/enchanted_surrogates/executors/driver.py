@@ -44,6 +44,7 @@ class RunDriver:
 
     def poll(self) -> dict[str, str]:
         """Every handle's status now, without waiting."""
+        self.executor.flush()  # runs an executor holds back until it would wait
         while (found := self._stream.next_ready()) is not None:
             self._store(*found)
         statuses = {}

@@ -112,6 +112,7 @@ def test_runs_of_one_runner_share_one_dask_task_group(tmp_path):
             for i in range(5):
                 task = make_task(es_test_plugins.SleepRunner, {"sleep": 3.0}, tmp_path / f"r{i}")
                 stream.submit(executor, task)
+            executor.flush()
             with Client(cluster) as client:
                 groups = client.run_on_scheduler(_task_groups_once_scheduled, 5)
             executor.cancel_all()
@@ -130,3 +131,67 @@ async def _task_groups_once_scheduled(count, dask_scheduler=None):
             break
         await asyncio.sleep(0.1)
     return sorted(dask_scheduler.task_groups)
+
+
+def _graph_updates():
+    """A scheduler plugin counting the keys of each graph update the scheduler receives."""
+    from distributed.diagnostics.plugin import SchedulerPlugin
+
+    class GraphUpdates(SchedulerPlugin):
+        name = "count-graph-updates"
+
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def update_graph(self, scheduler, *, keys, **kwargs) -> None:
+            self.sizes.append(len(keys))
+
+    return GraphUpdates()
+
+
+def test_runs_reach_the_scheduler_in_batches_and_start_in_the_order_submitted(tmp_path):
+    """One graph update per run cost the scheduler, which shares the supervisor's cores,
+    more than the runs' own work for short runs; batches must still run in order."""
+    from distributed import LocalCluster
+
+    from enchanted_surrogates.executors.dask import SUBMIT_BATCH
+
+    count = SUBMIT_BATCH + 50
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False
+    ) as cluster:
+        updates = _graph_updates()
+        cluster.scheduler.add_plugin(updates)
+        executor = DaskExecutor(scheduler_address=cluster.scheduler_address)
+        try:
+            stream = CompletionStream()
+            for i in range(count):
+                stream.submit(
+                    executor, make_task(es_test_plugins.PidRunner, {}, tmp_path / f"r{i}")
+                )
+            order = []
+            while len(stream):
+                task, result = stream.next()
+                assert result.status is Status.SUCCESS
+                order.append(int(task.run_id[1:]))
+        finally:
+            executor.close()
+    assert updates.sizes == [SUBMIT_BATCH, count - SUBMIT_BATCH]
+    assert order == list(range(count))  # one worker: finished in the order started
+
+
+def test_a_run_cancelled_before_it_reaches_dask_never_runs(executor, tmp_path):
+    stream = CompletionStream()
+    futures = [
+        stream.submit(executor, make_task(es_test_plugins.PidRunner, {}, tmp_path / f"r{i}"))
+        for i in range(3)
+    ]
+    assert executor.is_running(futures[1]) is False
+    assert executor.cancel(futures[1])
+    results = {}
+    while len(stream):
+        task, result = stream.next()
+        results[task.run_id] = result
+    assert results["r1"].status is Status.CANCELLED
+    assert not (tmp_path / "r1").exists()
+    assert results["r0"].status is Status.SUCCESS and results["r2"].status is Status.SUCCESS
