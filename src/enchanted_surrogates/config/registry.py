@@ -7,8 +7,12 @@ an installed package registers under the entry-point group `enchanted_surrogates
 
 from __future__ import annotations
 
+import functools
 import importlib
+import os
+import sys
 from importlib.metadata import entry_points
+from typing import Any
 
 from enchanted_surrogates.config.errors import did_you_mean
 
@@ -74,7 +78,27 @@ def builtin_target(kind: str, type_name: str) -> str | None:
 
 
 def _plugins(kind: str) -> dict[str, str]:
-    return {ep.name: ep.value for ep in entry_points(group=f"enchanted_surrogates.{kind}")}
+    found = _registered(_where_packages_are()).select(group=f"enchanted_surrogates.{kind}")
+    return {ep.name: ep.value for ep in found}
+
+
+def _where_packages_are() -> tuple[tuple[str, int], ...]:
+    """sys.path with each folder's modification time: installing or removing a package
+    changes its folder's, so a cached scan is never stale."""
+    found = []
+    for entry in sys.path:
+        try:
+            found.append((entry, os.stat(entry or ".").st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _registered(where: tuple[tuple[str, int], ...]) -> Any:
+    """Every installed package's entry points: one scan of their metadata (~8 ms) for a
+    whole config instead of one per entry."""
+    return entry_points()
 
 
 def known_names(kind: str) -> list[str]:

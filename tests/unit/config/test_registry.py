@@ -154,16 +154,21 @@ PLUGIN_SOURCE = textwrap.dedent(
 )
 
 
-@pytest.fixture
-def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """A module plus a dist-info folder on sys.path: what `pip install` leaves behind."""
-    (tmp_path / f"{PLUGIN_MODULE}.py").write_text(PLUGIN_SOURCE)
-    dist_info = tmp_path / f"{PLUGIN_MODULE}-0.1.dist-info"
+def _install_plugin(folder: Path) -> None:
+    """A module plus a dist-info folder: what `pip install` leaves behind."""
+    (folder / f"{PLUGIN_MODULE}.py").write_text(PLUGIN_SOURCE)
+    dist_info = folder / f"{PLUGIN_MODULE}-0.1.dist-info"
     dist_info.mkdir()
     (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: my-es-plugin\nVersion: 0.1\n")
     (dist_info / "entry_points.txt").write_text(
         f"[enchanted_surrogates.runners]\nmy_runner = {PLUGIN_MODULE}:MyRunner\n"
     )
+
+
+@pytest.fixture
+def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A module plus a dist-info folder on sys.path: what `pip install` leaves behind."""
+    _install_plugin(tmp_path)
     monkeypatch.syspath_prepend(str(tmp_path))
     yield tmp_path
     sys.modules.pop(PLUGIN_MODULE, None)
@@ -230,3 +235,15 @@ def test_plugin_runner_keys_are_checked_against_its_signature(plugin: Path) -> N
     with pytest.raises(ConfigError) as info:
         load_spec(campaign_with_plugin_runner(plugin / "campaign", scael=2.5))
     assert info.value.lines() == ["<dict>: runners.mine.scael: unknown key; did you mean 'scale'?"]
+
+
+def test_a_plugin_installed_after_a_lookup_is_found(tmp_path: Path, monkeypatch) -> None:
+    """The scan of installed packages is reused between look-ups, never when a folder on
+    sys.path changed since (a package was installed there)."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert "my_runner" not in known_names("runners")
+    _install_plugin(tmp_path)
+    try:
+        assert resolve("runners", "my_runner").__name__ == "MyRunner"
+    finally:
+        sys.modules.pop(PLUGIN_MODULE, None)
