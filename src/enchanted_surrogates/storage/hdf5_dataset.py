@@ -29,7 +29,11 @@ import numpy as np
 
 from enchanted_surrogates.storage.column_kinds import BOOL, INT, STR, logical
 from enchanted_surrogates.storage.original_h5_layout import write_original_layout
-from enchanted_surrogates.storage.table_writer import BLOCK_ROWS, TableWriter, require
+from enchanted_surrogates.storage.table_writer import (
+    BLOCK_ROWS,
+    TableWriter,
+    require_installed,
+)
 from enchanted_surrogates.utils.import_ahead import import_ahead
 
 HDF5_FILE = "runs.h5"
@@ -49,14 +53,15 @@ class Hdf5Dataset(TableWriter):
         self, path: str | Path, *args: Any, metadata: dict[str, str] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(path, *args, **kwargs)
-        require("tables", "hdf5", "HDF5 output")
-        import_ahead("pandas")
+        require_installed("tables", "hdf5", "HDF5 output")
+        import_ahead("pandas", "tables")
         self.metadata = dict(metadata or {})
         self._store: Any = None
 
     @functools.cached_property
     def _pd(self) -> Any:
-        """pandas, imported ahead in a thread when the file opens (see import_ahead)."""
+        """pandas, imported ahead in a thread when the file opens (see import_ahead), as
+        is PyTables, which its HDFStore imports."""
         import pandas as pd
 
         return pd

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import importlib.util
 import time
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -30,9 +31,18 @@ def require(module: str, extra: str, what: str) -> Any:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise ImportError(
-            f"{what} needs {module}: pip install 'enchanted-surrogates[{extra}]'"
-        ) from exc
+        raise _missing(module, extra, what) from exc
+
+
+def require_installed(module: str, extra: str, what: str) -> None:
+    """Like `require`, for a library imported later (import_ahead): only checks that it
+    is installed, without the import's cost."""
+    if importlib.util.find_spec(module) is None:
+        raise _missing(module, extra, what)
+
+
+def _missing(module: str, extra: str, what: str) -> ImportError:
+    return ImportError(f"{what} needs {module}: pip install 'enchanted-surrogates[{extra}]'")
 
 
 class TableWriter(ABC):

@@ -17,12 +17,18 @@ import sys
 import threading
 
 
-def import_ahead(name: str) -> None:
-    """Start importing `name` in a daemon thread, unless it is imported already."""
-    if name not in sys.modules:
-        threading.Thread(target=_import, args=(name,), name=f"import-{name}", daemon=True).start()
+def import_ahead(*names: str) -> None:
+    """Start importing `names`, one after the other, in a daemon thread, unless they are
+    imported already."""
+    missing = [name for name in names if name not in sys.modules]
+    if missing:
+        thread = threading.Thread(
+            target=_import, args=missing, name=f"import-{missing[0]}", daemon=True
+        )
+        thread.start()
 
 
-def _import(name: str) -> None:
-    with contextlib.suppress(Exception):
-        importlib.import_module(name)
+def _import(*names: str) -> None:
+    for name in names:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
