@@ -141,6 +141,16 @@ class DaskExecutor(Executor):
                 )
         return self._worker_cores
 
+    def capacity(self, eager: bool = False) -> int:
+        """Free slots; while runs are short the eager queue refills only once half of its
+        depth has drained, so runs reach Dask in maps of dozens rather than a few per
+        result (each map is a graph update for the scheduler, as costly as many runs)."""
+        free = super().capacity(eager)
+        refill = (self.eager_slots() - self.worker_slots()) // 2
+        if eager and self._depth.size() > 1 and free < refill:
+            return 0
+        return free
+
     def eager_slots(self) -> int:
         """Worker slots plus the queue; by default the queue deepens while runs are so
         short that the round trip to a worker would leave it idle between them."""

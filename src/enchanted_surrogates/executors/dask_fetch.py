@@ -3,16 +3,21 @@ requests to the scheduler rather than one each (see DaskExecutor)."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from concurrent.futures import Future
 from typing import Any
 
+FETCH_PAUSE_SEC = 0.01  # between fetches while runs keep finishing: 100 requests/s at most
+
 
 class Fetcher:
-    """Fetches finished runs' results on the client's loop, one `gather` at a time: the runs
-    that finish while a fetch is under way are fetched together by the next, so many short
-    runs make a few large requests (as `client.map` + `gather` does), not one per run, and
-    a run that finishes alone is fetched at once."""
+    """Fetches finished runs' results on the client's loop, one `gather` at a time: a run
+    that finishes alone is fetched at once, and the runs that finish while a fetch is under
+    way or in the FETCH_PAUSE_SEC after it are fetched together by the next. Many short
+    runs so make a few large requests (as `client.map` + `gather` does), not one per two or
+    three runs: each request is a round trip through the scheduler and the workers, which
+    on a small machine share the cores with the runs."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -37,6 +42,7 @@ class Fetcher:
                     return
             try:
                 await _fetch_batch(client, waiting)
+                await asyncio.sleep(FETCH_PAUSE_SEC)
             except BaseException:  # the loop is closing: the next run starts a fetch again
                 with self._lock:
                     self._fetching = False

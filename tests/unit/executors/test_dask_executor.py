@@ -7,7 +7,9 @@ from dataclasses import replace
 
 import es_test_plugins
 import pytest
+from campaign_configs import basic_config
 
+import enchanted_surrogates
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
 from enchanted_surrogates.executors.driver import RunDriver
@@ -178,6 +180,35 @@ def test_runs_reach_the_scheduler_in_batches_and_start_in_the_order_submitted(tm
             executor.close()
     assert updates.sizes == [SUBMIT_BATCH, count - SUBMIT_BATCH]
     assert order == list(range(count))  # one worker: finished in the order started
+
+
+def test_a_campaign_of_short_runs_refills_the_dask_queue_in_large_maps(tmp_path):
+    """Topping the queue up after every result sent maps of two or three runs, a graph
+    update each; the queue now refills once half of its depth has drained."""
+    from distributed import LocalCluster
+
+    runs = 400
+    sampler = {
+        "type": "RandomSampler",
+        "parameters": ["x", "y"],
+        "bounds": [[0, 1], [0, 1]],
+        "budget": runs,
+        "seed": 2,
+    }
+    config = basic_config(tmp_path / "c", {"type": "SyntheticDoubleGaussianRunner"}, sampler)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False
+    ) as cluster:
+        updates = _graph_updates()
+        cluster.scheduler.add_plugin(updates)
+        config["executors"]["e1"] = {
+            "type": "DaskExecutor",
+            "scheduler_address": cluster.scheduler_address,
+        }
+        df = enchanted_surrogates.run(config)
+    assert len(df) == runs and (df["status"] == "SUCCESS").all()
+    assert sum(updates.sizes) == runs
+    assert len(updates.sizes) <= runs / 8, updates.sizes  # 110 maps before, 20-32 now
 
 
 def test_a_run_cancelled_before_it_reaches_dask_never_runs(executor, tmp_path):
