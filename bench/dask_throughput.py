@@ -11,8 +11,9 @@ cluster start-up counts for no side; the executor connects to it with
    tasks (the framework's work on the workers, with no executor around it: what bounds
    the executor), through the DaskExecutor alone (every task submitted at once, results
    taken from the completion stream as the supervisor takes them), and through a whole
-   campaign (`enchanted_surrogates.run`: run directories, journal, dataset). Best of
-   `--repeats`, as tasks/s and as a ratio to the bare rate.
+   campaign (`enchanted_surrogates.run`: run directories, journal, dataset), with the
+   default `runs.h5` and with `storage: {type: None}`. Best of `--repeats`, as tasks/s
+   and as a ratio to the bare rate.
 2. Busy fraction: a campaign of ExampleRunner with `sleep_sec: [0.05, 0.5]` over
    `--busy-points` points; the sum of the runs' runtimes / (wall time x workers).
 
@@ -86,9 +87,9 @@ def executor_alone(address: str, tasks: int, where: Path) -> float:
     return elapsed
 
 
-def campaign(address: str, tasks: int, where: Path) -> float:
+def campaign(address: str, tasks: int, where: Path, extra: dict | None = None) -> float:
     dask = {"type": "DaskExecutor", "scheduler_address": address}
-    return timed_run(dask, in_x(tasks), {"type": "trivial:TrivialRunner"}, where)[0]
+    return timed_run(dask, in_x(tasks), {"type": "trivial:TrivialRunner"}, where, extra)[0]
 
 
 def busy_fraction(address: str, points: int, workers: int, where: Path) -> tuple[float, float]:
@@ -122,11 +123,21 @@ def main() -> int:
         side = min(worker_side(client, args.tasks, Path(where)) for _ in range(args.repeats))
         alone = min(executor_alone(address, args.tasks, Path(where)) for _ in range(args.repeats))
         whole = min(campaign(address, args.tasks, Path(where)) for _ in range(args.repeats))
+        no_h5 = min(
+            campaign(address, args.tasks, Path(where), {"storage": {"type": None}})
+            for _ in range(args.repeats)
+        )
         busy, busy_wall = busy_fraction(address, args.busy_points, args.workers, Path(where))
 
     rates = {
         name: args.tasks / t
-        for name, t in [("bare", bare), ("side", side), ("alone", alone), ("whole", whole)]
+        for name, t in [
+            ("bare", bare),
+            ("side", side),
+            ("alone", alone),
+            ("whole", whole),
+            ("no_h5", no_h5),
+        ]
     }
     print(
         f"tasks={args.tasks} workers={args.workers} repeats={args.repeats} (best of), "
@@ -144,6 +155,10 @@ def main() -> int:
     print(
         f"campaign on DaskExecutor:  {rates['whole']:8.0f} tasks/s ({whole:.2f} s), "
         f"ratio {rates['whole'] / rates['bare']:.2f}"
+    )
+    print(
+        f"  with storage: None:      {rates['no_h5']:8.0f} tasks/s ({no_h5:.2f} s), "
+        f"ratio {rates['no_h5'] / rates['bare']:.2f}"
     )
     print(
         f"busy fraction, ExampleRunner sleep_sec [0.05, 0.5], {args.busy_points} points: "
