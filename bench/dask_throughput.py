@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import pickle
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from timed_campaign import add_dir_argument, in_x, timed_run
 
 from enchanted_surrogates.executors.completion import CompletionStream
 from enchanted_surrogates.executors.dask import DaskExecutor
-from enchanted_surrogates.executors.dask_task import run_on_worker
+from enchanted_surrogates.executors.dask_task import pack, run_on_worker
 from enchanted_surrogates.runs.task import make_task
 
 
@@ -59,7 +58,7 @@ def worker_side(client: Client, tasks: int, where: Path) -> float:
         make_task(trivial.TrivialRunner, {"x": i / tasks}, folder / f"r{i}") for i in range(tasks)
     ]
     start = time.perf_counter()
-    packed = [pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL) for task in runs]
+    packed = [pack(task) for task in runs]
     ids = [task.run_id for task in runs]
     futures = client.map(run_on_worker, packed, ids, ids, pure=False)
     done = sum(result.success for result in client.gather(futures))

@@ -21,7 +21,6 @@ import functools
 import itertools
 import logging
 import os
-import pickle
 import time
 import uuid
 from collections import Counter
@@ -47,6 +46,7 @@ from enchanted_surrogates.executors.dask_resources import (
 from enchanted_surrogates.executors.dask_task import (
     executing_keys,
     interrupted_starts,
+    pack,
     run_on_worker,
 )
 from enchanted_surrogates.runs.status import Status
@@ -194,7 +194,7 @@ class DaskExecutor(Executor):
         for resources, entries in alike.items():
             runs = client.map(
                 run_on_worker,
-                [pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL) for task, *_ in entries],
+                [pack(task) for task, *_ in entries],
                 [task.run_id for task, *_ in entries],
                 [lineage for _, _, lineage, _ in entries],
                 key=[key for _, key, _, _ in entries],

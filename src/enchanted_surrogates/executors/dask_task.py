@@ -52,6 +52,11 @@ def interrupted_starts(run_dir: str, lineage: str) -> int:
     return int(record["starts"]) - int(record["finished"])
 
 
+def pack(task: Task) -> bytes:
+    """The form a task travels in to `run_on_worker` (see there why pickled)."""
+    return pickle.dumps(task, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def run_on_worker(packed: bytes, run_id: str, lineage: str) -> RunResult:
     """Unpack and run one task. The task travels pickled so that a runner whose module
     cannot be imported on the worker fails this run, not the worker's connection to the
