@@ -12,20 +12,22 @@ def write_config(path: Path, config: dict) -> Path:
     return path
 
 
+def xy_sampler(budget: int, seed: int) -> dict:
+    """A seeded RandomSampler entry over x and y in [0, 1]."""
+    return {
+        "type": "RandomSampler",
+        "parameters": ["x", "y"],
+        "bounds": [[0.0, 1.0], [0.0, 1.0]],
+        "budget": budget,
+        "seed": seed,
+    }
+
+
 def basic_config(base_run_dir: Path, runner: dict, sampler: dict | None = None, **supervisor):
     """A one-level campaign config with the given runner entry."""
     return {
         "executors": {"e1": {"type": "LocalExecutor", "max_workers": 2}},
-        "samplers": {
-            "s1": sampler
-            or {
-                "type": "RandomSampler",
-                "parameters": ["x", "y"],
-                "bounds": [[0.0, 1.0], [0.0, 1.0]],
-                "budget": 8,
-                "seed": 3,
-            }
-        },
+        "samplers": {"s1": sampler or xy_sampler(budget=8, seed=3)},
         "runners": {"r1": runner},
         "supervisor": {
             "base_run_dir": str(base_run_dir),

@@ -11,7 +11,7 @@ import time
 
 import pandas as pd
 import pytest
-from campaign_configs import basic_config, write_config
+from campaign_configs import basic_config, write_config, xy_sampler
 
 import enchanted_surrogates
 from enchanted_surrogates.journal import checkpoint as journal_checkpoint
@@ -41,14 +41,7 @@ def always_checkpoint(monkeypatch):
 
 
 def _config(base, budget, **supervisor):
-    sampler = {
-        "type": "RandomSampler",
-        "parameters": ["x", "y"],
-        "bounds": [[0.0, 1.0], [0.0, 1.0]],
-        "budget": budget,
-        "seed": 5,
-    }
-    config = basic_config(base, SUM, sampler, save_files="none", **supervisor)
+    config = basic_config(base, SUM, xy_sampler(budget, seed=5), save_files="none", **supervisor)
     config["logging"] = "INFO"
     return config
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import es_test_plugins
 import pytest
-from campaign_configs import basic_config
+from campaign_configs import basic_config, xy_sampler
 
 import enchanted_surrogates
 from enchanted_surrogates.executors.completion import CompletionStream
@@ -188,14 +188,8 @@ def test_a_campaign_of_short_runs_refills_the_dask_queue_in_large_maps(tmp_path)
     from distributed import LocalCluster
 
     runs = 400
-    sampler = {
-        "type": "RandomSampler",
-        "parameters": ["x", "y"],
-        "bounds": [[0, 1], [0, 1]],
-        "budget": runs,
-        "seed": 2,
-    }
-    config = basic_config(tmp_path / "c", {"type": "SyntheticDoubleGaussianRunner"}, sampler)
+    runner = {"type": "SyntheticDoubleGaussianRunner"}
+    config = basic_config(tmp_path / "c", runner, xy_sampler(runs, seed=2))
     with LocalCluster(
         n_workers=1, threads_per_worker=1, dashboard_address=None, processes=False
     ) as cluster:
